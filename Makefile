@@ -1,0 +1,30 @@
+# The two set-up commands are `make demo` and `make test`; see README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.PHONY: help demo test lint bench stop clean
+
+help:
+	@echo "make demo   start the demo on http://127.0.0.1:8069 (private PostgreSQL, demo data, SMTP sink)"
+	@echo "make test   run the whole test suite on a throwaway database (browser tours included)"
+	@echo "make lint   ruff and pylint-odoo"
+	@echo "make bench  run every benchmark under bench/ and print its figures"
+	@echo "make stop   stop the private PostgreSQL cluster"
+	@echo "make clean  stop it and delete .local/ (cluster, demo database, caught e-mail)"
+
+demo:
+	@scripts/demo.sh
+
+test:
+	@scripts/test.sh $(ARGS)
+
+lint:
+	@scripts/lint.sh
+
+bench:
+	@scripts/bench.sh
+
+stop:
+	@bash -c 'source scripts/lib.sh && stop_database_server'
+
+clean: stop
+	rm -rf .local

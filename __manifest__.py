@@ -1,0 +1,44 @@
+{
+    "name": "Repair Customer Communication",
+    "version": "19.0.1.0.0",
+    "category": "Supply Chain/Repair",
+    "summary": "Talk to workshop customers digitally: priced diagnostic overviews, "
+    "online check-in, SMS and e-mail notifications",
+    "description": """
+Digital customer communication for car workshops: customers, vehicles and
+priced work items on Odoo repair orders, shared with the customer on a web page
+opened from an e-mail or SMS link.
+""",
+    "author": "Repair Customer Communication contributors",
+    "website": "https://example.com/repair_customer_communication",
+    "license": "LGPL-3",
+    "depends": ["repair", "fleet", "portal", "sms", "phone_validation"],
+    "external_dependencies": {"python": ["phonenumbers"]},
+    "data": [
+        "security/repair_customer_communication_groups.xml",
+        "security/ir.model.access.csv",
+        "security/repair_customer_communication_rules.xml",
+        "views/res_partner_views.xml",
+        "views/fleet_vehicle_views.xml",
+        "views/repair_work_item_views.xml",
+        "views/repair_order_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/repair_customer_communication_menus.xml",
+    ],
+    "demo": [
+        "demo/res_users_demo.xml",
+        "demo/res_partner_demo.xml",
+        "demo/fleet_vehicle_demo.xml",
+        "demo/repair_order_demo.xml",
+    ],
+    "assets": {
+        "web.assets_backend": [
+            "repair_customer_communication/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "repair_customer_communication/static/tests/tours/**/*",
+        ],
+    },
+    "installable": True,
+    "application": False,
+}

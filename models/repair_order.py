@@ -1,0 +1,202 @@
+from odoo import api, fields, models
+
+from .repair_work_item import WORK_ITEM_CATEGORIES
+
+# The contacts of a work order, in the order the send dialog lists them.
+CONTACT_ROLES = [
+    ("driver", "Driver"),
+    ("owner", "Owner"),
+    ("contractor", "Contractor"),
+]
+# (channel, partner field, kind) of every address a contact may have.
+CONTACT_ADDRESS_FIELDS = [
+    ("email", "email", "personal"),
+    ("email", "email_professional", "professional"),
+    ("sms", "phone", "personal"),
+    ("sms", "mobile_professional", "professional"),
+]
+
+
+class RepairOrder(models.Model):
+    """A workshop work order: the vehicle, the people around it and its work items."""
+
+    _inherit = "repair.order"
+
+    # ------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------
+
+    currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
+    vehicle_id = fields.Many2one("fleet.vehicle", "Vehicle", index="btree_not_null", tracking=True)
+    license_plate = fields.Char(related="vehicle_id.license_plate", string="Licence plate")
+    vehicle_odometer = fields.Float(related="vehicle_id.odometer", string="Odometer")
+    driver_id = fields.Many2one(
+        "res.partner",
+        "Driver",
+        compute="_compute_vehicle_people",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+    )
+    owner_id = fields.Many2one(
+        "res.partner",
+        "Owner",
+        compute="_compute_vehicle_people",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+    )
+    contractor_id = fields.Many2one(
+        "res.partner",
+        "Contractor",
+        compute="_compute_vehicle_people",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        domain=[("is_leasing_company", "=", True)],
+        help="The leasing company of the vehicle.",
+    )
+    communication_blocked = fields.Boolean(
+        compute="_compute_communication_blocked",
+        help="The customer or one of the contacts has blocked communication.",
+    )
+    work_item_ids = fields.One2many("repair.work.item", "order_id", string="Work items", copy=True)
+    # One list per category, so that the form shows them in their fixed order.
+    work_item_scheduled_ids = fields.One2many(
+        "repair.work.item", "order_id", domain=[("category", "=", "scheduled")], string="Scheduled services"
+    )
+    work_item_necessary_ids = fields.One2many(
+        "repair.work.item", "order_id", domain=[("category", "=", "necessary")], string="Necessary"
+    )
+    work_item_recommended_ids = fields.One2many(
+        "repair.work.item", "order_id", domain=[("category", "=", "recommended")], string="Recommended"
+    )
+    work_item_ok_ids = fields.One2many(
+        "repair.work.item", "order_id", domain=[("category", "=", "ok")], string="Checked and OK"
+    )
+    work_item_count = fields.Integer(compute="_compute_work_item_amounts", string="Work item count")
+    amount_scheduled_total = fields.Monetary("Scheduled services total", compute="_compute_work_item_amounts")
+    amount_necessary_total = fields.Monetary("Necessary total", compute="_compute_work_item_amounts")
+    amount_recommended_total = fields.Monetary("Recommended total", compute="_compute_work_item_amounts")
+    amount_ok_total = fields.Monetary("Checked and OK total", compute="_compute_work_item_amounts")
+    items_amount_untaxed = fields.Monetary("Items without VAT", compute="_compute_work_item_amounts")
+    items_amount_tax = fields.Monetary("Items VAT", compute="_compute_work_item_amounts")
+    items_amount_total = fields.Monetary("Items incl. VAT", compute="_compute_work_item_amounts")
+
+    # ------------------------------------------------------------------
+    # Compute
+    # ------------------------------------------------------------------
+
+    @api.depends("vehicle_id")
+    def _compute_vehicle_people(self):
+        for order in self:
+            vehicle = order.vehicle_id
+            order.driver_id = vehicle.driver_id or order.driver_id
+            order.owner_id = vehicle.owner_id or order.owner_id
+            order.contractor_id = vehicle.leasing_company_id or order.contractor_id
+
+    @api.depends("vehicle_id")
+    def _compute_partner_id(self):
+        """The vehicle's owner (else its driver) is the customer, unless a picking says otherwise."""
+        with_picking = self.filtered("picking_id")
+        super(RepairOrder, with_picking)._compute_partner_id()
+        for order in self - with_picking:
+            vehicle = order.vehicle_id
+            order.partner_id = vehicle.owner_id or vehicle.driver_id or order.partner_id
+
+    @api.depends(
+        "partner_id.communication_blocked",
+        "driver_id.communication_blocked",
+        "owner_id.communication_blocked",
+        "contractor_id.communication_blocked",
+    )
+    def _compute_communication_blocked(self):
+        for order in self:
+            people = order.partner_id | order.driver_id | order.owner_id | order.contractor_id
+            order.communication_blocked = any(people.mapped("communication_blocked"))
+
+    @api.depends(
+        "work_item_ids.category",
+        "work_item_ids.price_subtotal",
+        "work_item_ids.price_total",
+        "currency_id",
+    )
+    def _compute_work_item_amounts(self):
+        AccountTax = self.env["account.tax"]
+        for order in self:
+            items = order.work_item_ids
+            totals = dict.fromkeys((key for key, _label in WORK_ITEM_CATEGORIES), 0.0)
+            for item in items:
+                totals[item.category] += item.price_total
+            order.amount_scheduled_total = totals["scheduled"]
+            order.amount_necessary_total = totals["necessary"]
+            order.amount_recommended_total = totals["recommended"]
+            order.amount_ok_total = totals["ok"]
+            order.work_item_count = len(items)
+            company = order.company_id or self.env.company
+            currency = order.currency_id or company.currency_id
+            base_lines = [item._prepare_base_line_for_taxes_computation() for item in items]
+            AccountTax._add_tax_details_in_base_lines(base_lines, company)
+            AccountTax._round_base_lines_tax_details(base_lines, company)
+            summary = AccountTax._get_tax_totals_summary(base_lines, currency, company)
+            order.items_amount_untaxed = summary["base_amount_currency"]
+            order.items_amount_tax = summary["tax_amount_currency"]
+            order.items_amount_total = summary["total_amount_currency"]
+
+    # ------------------------------------------------------------------
+    # Business
+    # ------------------------------------------------------------------
+
+    def _get_customer_contact_points(self):
+        """Every e-mail address and mobile number of the driver, owner and contractor.
+
+        One dict per address, in role order: ``role``, ``role_label``, ``partner``,
+        ``channel`` (``email``/``sms``), ``kind`` (``personal``/``professional``),
+        ``address``, ``blocked`` and ``preferred`` (the partner's preferred channel).
+        The same address held by two roles is listed once, under the first role.
+        """
+        self.ensure_one()
+        role_labels = self._contact_role_labels()
+        points, seen = [], set()
+        for role, _label in CONTACT_ROLES:
+            partner = self[f"{role}_id"]
+            if not partner:
+                continue
+            for channel, fname, kind in CONTACT_ADDRESS_FIELDS:
+                address = partner[fname]
+                if not address or (channel, address.lower()) in seen:
+                    continue
+                seen.add((channel, address.lower()))
+                points.append(
+                    {
+                        "role": role,
+                        "role_label": role_labels[role],
+                        "partner": partner,
+                        "channel": channel,
+                        "kind": kind,
+                        "address": address,
+                        "blocked": partner.communication_blocked,
+                        "preferred": partner.preferred_channel == channel,
+                    }
+                )
+        return points
+
+    def _contact_role_labels(self):
+        return {
+            "driver": self.env._("Driver"),
+            "owner": self.env._("Owner"),
+            "contractor": self.env._("Contractor"),
+        }
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_open_work_items(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "repair_customer_communication.action_repair_work_items"
+        )
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"default_order_id": self.id}
+        return action

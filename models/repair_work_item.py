@@ -1,0 +1,248 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+# The four categories, in the order every screen shows them.
+WORK_ITEM_CATEGORIES = [
+    ("scheduled", "Scheduled service"),
+    ("necessary", "Necessary"),
+    ("recommended", "Recommended"),
+    ("ok", "Checked and OK"),
+]
+CATEGORY_SEQUENCE = {key: index for index, (key, _label) in enumerate(WORK_ITEM_CATEGORIES)}
+
+CUSTOMER_DECISIONS = [
+    ("accepted", "Wants it done"),
+    ("declined", "Does not want it"),
+    ("contact", "Wants to be contacted"),
+    ("disagree", "Does not agree"),
+]
+
+# What a mechanic may not change: the price and what the customer and the
+# reception decided.
+RECEPTION_ONLY_FIELDS = frozenset(
+    {
+        "product_id",
+        "quantity",
+        "price_unit",
+        "tax_ids",
+        "customer_decision",
+        "authorization",
+        "visible_to_customer",
+    }
+)
+
+
+class RepairWorkItem(models.Model):
+    """One intervention on a work order: what was found, what it costs, who decided what."""
+
+    _name = "repair.work.item"
+    _description = "Work item"
+    _order = "order_id, category_sequence, pinned desc, sequence, id"
+    _check_company_auto = True
+
+    # ------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------
+
+    order_id = fields.Many2one(
+        "repair.order", "Work order", required=True, ondelete="cascade", index=True, check_company=True
+    )
+    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="order_id.currency_id")
+    sequence = fields.Integer(default=10)
+    name = fields.Char("Title", required=True)
+    category = fields.Selection(
+        WORK_ITEM_CATEGORIES, required=True, default="necessary", index=True
+    )
+    category_sequence = fields.Integer(compute="_compute_category_sequence", store=True, index=True)
+    origin = fields.Selection(
+        [
+            ("planned", "Planned"),
+            ("mechanic", "Found by mechanic"),
+            ("checkin", "Check-in service"),
+            ("remark", "Customer remark"),
+        ],
+        required=True,
+        default="planned",
+    )
+    mechanic_note = fields.Text("Mechanic's note", help="Internal: what the mechanic found.")
+    customer_note = fields.Text("Note for the customer", help="What the customer reads about this item.")
+    product_id = fields.Many2one(
+        "product.product",
+        "Product",
+        check_company=True,
+        domain=[("sale_ok", "=", True)],
+        help="Optional: a part or a labour product; the price and taxes come from it.",
+    )
+    quantity = fields.Float("Quantity", default=1.0, digits="Product Unit")
+    price_unit = fields.Float(
+        "Unit price",
+        digits="Product Price",
+        compute="_compute_price_unit",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    tax_ids = fields.Many2many(
+        "account.tax",
+        string="Taxes",
+        compute="_compute_tax_ids",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+        domain=[("type_tax_use", "=", "sale")],
+    )
+    price_subtotal = fields.Monetary("Amount without VAT", compute="_compute_amounts", store=True)
+    price_tax = fields.Monetary("VAT", compute="_compute_amounts", store=True)
+    price_total = fields.Monetary("Amount incl. VAT", compute="_compute_amounts", store=True)
+    visible_to_customer = fields.Boolean(
+        "Shown to customer", default=True, help="The eye: whether the customer sees this item."
+    )
+    customer_decision = fields.Selection(
+        CUSTOMER_DECISIONS, "Customer decision", help="Empty: no answer yet."
+    )
+    authorization = fields.Selection(
+        [("pending", "To decide"), ("approved", "Authorised"), ("refused", "Refused")],
+        default="pending",
+        required=True,
+        index=True,
+        help="Reception's decision: the mechanic works from the authorised items.",
+    )
+    pinned = fields.Boolean(help="Keep this item at the top of its category.")
+    snoozed_until = fields.Date("Snoozed until", help="Hidden from the to-do lists until this date.")
+    attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "repair_work_item_attachment_rel",
+        "item_id",
+        "attachment_id",
+        string="Photos and videos",
+    )
+    user_can_edit_prices = fields.Boolean(compute="_compute_user_can_edit_prices")
+    # Context of the order for lists of items across orders (mechanic's to-do).
+    vehicle_id = fields.Many2one(related="order_id.vehicle_id", store=True, string="Vehicle")
+    order_schedule_date = fields.Datetime(related="order_id.schedule_date", string="Appointment")
+
+    # ------------------------------------------------------------------
+    # Compute
+    # ------------------------------------------------------------------
+
+    @api.depends("category")
+    def _compute_category_sequence(self):
+        for item in self:
+            item.category_sequence = CATEGORY_SEQUENCE.get(item.category, len(CATEGORY_SEQUENCE))
+
+    @api.depends("product_id")
+    def _compute_price_unit(self):
+        for item in self:
+            if item.product_id:
+                item.price_unit = item.product_id.lst_price
+            elif not item.price_unit:
+                item.price_unit = 0.0
+
+    @api.depends("product_id", "order_id")
+    def _compute_tax_ids(self):
+        for item in self:
+            company = item.order_id.company_id or self.env.company
+            if item.product_id:
+                taxes = item.product_id.taxes_id._filter_taxes_by_company(company)
+            elif not item.tax_ids:
+                taxes = company.account_sale_tax_id
+            else:
+                continue
+            item.tax_ids = taxes
+
+    @api.depends("quantity", "price_unit", "tax_ids", "order_id.partner_id", "currency_id")
+    def _compute_amounts(self):
+        AccountTax = self.env["account.tax"]
+        for item in self:
+            company = item.company_id or self.env.company
+            base_line = item._prepare_base_line_for_taxes_computation()
+            AccountTax._add_tax_details_in_base_line(base_line, company)
+            AccountTax._round_base_lines_tax_details([base_line], company)
+            item.price_subtotal = base_line["tax_details"]["total_excluded_currency"]
+            item.price_total = base_line["tax_details"]["total_included_currency"]
+            item.price_tax = item.price_total - item.price_subtotal
+
+    def _compute_user_can_edit_prices(self):
+        self.user_can_edit_prices = self.env.user.has_group(
+            "repair_customer_communication.group_workshop_receptionist"
+        )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_reception_only_fields(vals, creating=True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_reception_only_fields(vals)
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Tooling
+    # ------------------------------------------------------------------
+
+    def _check_reception_only_fields(self, vals, creating=False):
+        """Mechanics record findings; prices and decisions belong to reception.
+
+        On creation, a value equal to the field's default is no decision (the web
+        client sends defaults along).
+        """
+        if self.env.su or self.env.user.has_group("repair_customer_communication.group_workshop_receptionist"):
+            return
+        forbidden = set(RECEPTION_ONLY_FIELDS.intersection(vals))
+        if creating:
+            defaults = self.default_get(list(forbidden))
+            forbidden = {
+                fname for fname in forbidden if vals[fname] and vals[fname] != defaults.get(fname, False)
+            }
+        forbidden = sorted(forbidden)
+        if forbidden:
+            labels = ", ".join(self._fields[fname]._description_string(self.env) for fname in forbidden)
+            raise AccessError(
+                self.env._(
+                    "Only reception can change the price, the customer's decision or the authorisation "
+                    "of a work item (%(fields)s).",
+                    fields=labels,
+                )
+            )
+
+    def _prepare_base_line_for_taxes_computation(self, **kwargs):
+        """The item as a base line for `account.tax`'s generic tax computation."""
+        self.ensure_one()
+        order = self.order_id
+        company = self.company_id or order.company_id or self.env.company
+        values = {
+            "tax_ids": self.tax_ids,
+            "quantity": self.quantity,
+            "price_unit": self.price_unit,
+            "partner_id": order.partner_id,
+            "currency_id": self.currency_id or company.currency_id,
+            "product_id": self.product_id,
+            "name": self.name,
+        }
+        values.update(kwargs)
+        return self.env["account.tax"]._prepare_base_line_for_taxes_computation(self, **values)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_authorize(self):
+        self.write({"authorization": "approved"})
+
+    def action_refuse(self):
+        self.write({"authorization": "refused"})
+
+    def action_toggle_visible(self):
+        for item in self:
+            item.visible_to_customer = not item.visible_to_customer
+
+    def action_toggle_pin(self):
+        for item in self:
+            item.pinned = not item.pinned

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# `make demo`: a private PostgreSQL cluster, a database with the module and its
+# demo data, a local SMTP sink, and Odoo on http://127.0.0.1:8069.
+source "$(dirname "$0")/lib.sh"
+
+init_env
+HTTP_PORT=${HTTP_PORT:-8069}
+port_is_free "$HTTP_PORT" || die "port $HTTP_PORT is already in use: stop what listens there (another Odoo?) or run 'make demo HTTP_PORT=8070'."
+ensure_database_server
+
+SMTP_PORT=${SMTP_PORT:-2525}
+port_is_free "$SMTP_PORT" || SMTP_PORT=$(free_port)
+MAIL_DIR="$LOCAL/mail"
+CONF="$LOCAL/demo.conf"
+DB=${DEMO_DB:-rcc_demo}
+write_odoo_config "$CONF" "$HTTP_PORT" "$SMTP_PORT"
+
+if db_exists "$DB"; then
+    say "Updating the module in the existing database '$DB' ..."
+    odoo_bin -c "$CONF" -d "$DB" -u "$MODULE" --stop-after-init --log-level=warn \
+        || die "updating the module failed: read the log above."
+else
+    say "Creating the database '$DB' with the module and its demo data (a few minutes the first time) ..."
+    odoo_bin -c "$CONF" -d "$DB" -i "$MODULE" --with-demo --stop-after-init --log-level=warn \
+        || die "installing the module failed: read the log above."
+fi
+
+"$PY" "$ROOT/scripts/smtp_sink.py" --port "$SMTP_PORT" --folder "$MAIL_DIR" &
+SINK_PID=$!
+trap 'kill $SINK_PID 2>/dev/null || true' EXIT
+
+BASE_URL="http://127.0.0.1:$HTTP_PORT"
+LINKS=$(BASE_URL=$BASE_URL odoo_bin shell -c "$CONF" -d "$DB" --log-level=error --no-http \
+    < "$ROOT/scripts/demo_links.py" 2>/dev/null | sed -n 's/^LINK //p')
+
+cat >&2 <<EOT
+
+================================================================================
+ Demo ready on $BASE_URL   (Ctrl+C stops it)
+
+ Log in as      admin / admin           (administrator)
+                reception / reception   (receptionist)
+                mechanic / mechanic     (mechanic)
+$LINKS
+
+ Outgoing e-mail is caught by a local SMTP sink: one .eml file per message in
+   .local/mail/
+================================================================================
+
+EOT
+odoo_bin -c "$CONF" -d "$DB" --db-filter="^$DB\$" --log-level=warn

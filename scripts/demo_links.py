@@ -1,0 +1,10 @@
+# Run inside `odoo shell` by tools/demo.sh: prints the links worth opening in
+# the demo, one `LINK <label> <url>` line each.
+import os
+
+base = os.environ.get("BASE_URL", "http://127.0.0.1:8069")
+env = env  # noqa: F821, PLW0127 (provided by odoo shell)
+order = env.ref("repair_customer_communication.demo_repair_order_01", raise_if_not_found=False)
+print(f"LINK  Customers      {base}/odoo/action-repair_customer_communication.action_workshop_customers")
+if order:
+    print(f"LINK  Work order     {base}/odoo/action-repair.action_repair_order_tree/{order.id}")
