@@ -1,13 +1,14 @@
 # The two set-up commands are `make demo` and `make test`; see README.md.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint bench stop clean
+.PHONY: help demo test lint bench i18n stop clean
 
 help:
 	@echo "make demo   start the demo on http://127.0.0.1:8069 (private PostgreSQL, demo data, SMTP sink)"
 	@echo "make test   run the whole test suite on a throwaway database (browser tours included)"
 	@echo "make lint   ruff and pylint-odoo"
 	@echo "make bench  run every benchmark under bench/ and print its figures"
+	@echo "make i18n   re-export the .pot and merge it into fr.po and nl.po"
 	@echo "make stop   stop the private PostgreSQL cluster"
 	@echo "make clean  stop it and delete .local/ (cluster, demo database, caught e-mail)"
 
@@ -22,6 +23,9 @@ lint:
 
 bench:
 	@scripts/bench.sh
+
+i18n:
+	@scripts/i18n.sh
 
 stop:
 	@bash -c 'source scripts/lib.sh && stop_database_server'

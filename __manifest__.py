@@ -4,11 +4,6 @@
     "category": "Supply Chain/Repair",
     "summary": "Talk to workshop customers digitally: priced diagnostic overviews, "
     "online check-in, SMS and e-mail notifications",
-    "description": """
-Digital customer communication for car workshops: customers, vehicles and
-priced work items on Odoo repair orders, shared with the customer on a web page
-opened from an e-mail or SMS link.
-""",
     "author": "Repair Customer Communication contributors",
     "website": "https://example.com/repair_customer_communication",
     "license": "LGPL-3",
@@ -39,6 +34,4 @@ opened from an e-mail or SMS link.
             "repair_customer_communication/static/tests/tours/**/*",
         ],
     },
-    "installable": True,
-    "application": False,
 }

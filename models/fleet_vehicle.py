@@ -9,7 +9,7 @@ class FleetVehicle(models.Model):
 
     _inherit = "fleet.vehicle"
 
-    owner_id = fields.Many2one("res.partner", "Owner", tracking=True, index="btree_not_null")
+    owner_id = fields.Many2one("res.partner", tracking=True, index="btree_not_null")
     leasing_company_id = fields.Many2one(
         "res.partner",
         "Leasing company",
@@ -35,9 +35,7 @@ class FleetVehicle(models.Model):
     @api.depends("repair_order_ids")
     def _compute_repair_order_count(self):
         counts = dict(
-            self.env["repair.order"]._read_group(
-                [("vehicle_id", "in", self.ids)], ["vehicle_id"], ["__count"]
-            )
+            self.env["repair.order"]._read_group([("vehicle_id", "in", self.ids)], ["vehicle_id"], ["__count"])
         )
         for vehicle in self:
             vehicle.repair_order_count = counts.get(vehicle._origin, 0)

@@ -26,13 +26,12 @@ class RepairOrder(models.Model):
     # Fields
     # ------------------------------------------------------------------
 
-    currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
-    vehicle_id = fields.Many2one("fleet.vehicle", "Vehicle", index="btree_not_null", tracking=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    vehicle_id = fields.Many2one("fleet.vehicle", index="btree_not_null", tracking=True)
     license_plate = fields.Char(related="vehicle_id.license_plate", string="Licence plate")
     vehicle_odometer = fields.Float(related="vehicle_id.odometer", string="Odometer")
     driver_id = fields.Many2one(
         "res.partner",
-        "Driver",
         compute="_compute_vehicle_people",
         store=True,
         readonly=False,
@@ -40,7 +39,6 @@ class RepairOrder(models.Model):
     )
     owner_id = fields.Many2one(
         "res.partner",
-        "Owner",
         compute="_compute_vehicle_people",
         store=True,
         readonly=False,
@@ -48,7 +46,6 @@ class RepairOrder(models.Model):
     )
     contractor_id = fields.Many2one(
         "res.partner",
-        "Contractor",
         compute="_compute_vehicle_people",
         store=True,
         readonly=False,
@@ -96,7 +93,7 @@ class RepairOrder(models.Model):
             order.contractor_id = vehicle.leasing_company_id or order.contractor_id
 
     @api.depends("vehicle_id")
-    def _compute_partner_id(self):
+    def _compute_partner_id(self):  # pylint: disable=missing-return
         """The vehicle's owner (else its driver) is the customer, unless a picking says otherwise."""
         with_picking = self.filtered("picking_id")
         super(RepairOrder, with_picking)._compute_partner_id()
@@ -194,9 +191,7 @@ class RepairOrder(models.Model):
 
     def action_open_work_items(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "repair_customer_communication.action_repair_work_items"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("repair_customer_communication.action_repair_work_items")
         action["domain"] = [("order_id", "=", self.id)]
         action["context"] = {"default_order_id": self.id}
         return action

@@ -51,9 +51,7 @@ class RepairWorkItem(models.Model):
     currency_id = fields.Many2one(related="order_id.currency_id")
     sequence = fields.Integer(default=10)
     name = fields.Char("Title", required=True)
-    category = fields.Selection(
-        WORK_ITEM_CATEGORIES, required=True, default="necessary", index=True
-    )
+    category = fields.Selection(WORK_ITEM_CATEGORIES, required=True, default="necessary", index=True)
     category_sequence = fields.Integer(compute="_compute_category_sequence", store=True, index=True)
     origin = fields.Selection(
         [
@@ -69,12 +67,11 @@ class RepairWorkItem(models.Model):
     customer_note = fields.Text("Note for the customer", help="What the customer reads about this item.")
     product_id = fields.Many2one(
         "product.product",
-        "Product",
         check_company=True,
         domain=[("sale_ok", "=", True)],
         help="Optional: a part or a labour product; the price and taxes come from it.",
     )
-    quantity = fields.Float("Quantity", default=1.0, digits="Product Unit")
+    quantity = fields.Float(default=1.0, digits="Product Unit")
     price_unit = fields.Float(
         "Unit price",
         digits="Product Price",
@@ -99,9 +96,7 @@ class RepairWorkItem(models.Model):
     visible_to_customer = fields.Boolean(
         "Shown to customer", default=True, help="The eye: whether the customer sees this item."
     )
-    customer_decision = fields.Selection(
-        CUSTOMER_DECISIONS, "Customer decision", help="Empty: no answer yet."
-    )
+    customer_decision = fields.Selection(CUSTOMER_DECISIONS, "Customer decision", help="Empty: no answer yet.")
     authorization = fields.Selection(
         [("pending", "To decide"), ("approved", "Authorised"), ("refused", "Refused")],
         default="pending",
@@ -165,9 +160,7 @@ class RepairWorkItem(models.Model):
             item.price_tax = item.price_total - item.price_subtotal
 
     def _compute_user_can_edit_prices(self):
-        self.user_can_edit_prices = self.env.user.has_group(
-            "repair_customer_communication.group_workshop_receptionist"
-        )
+        self.user_can_edit_prices = self.env.user.has_group("repair_customer_communication.group_workshop_receptionist")
 
     # ------------------------------------------------------------------
     # CRUD
@@ -198,9 +191,7 @@ class RepairWorkItem(models.Model):
         forbidden = set(RECEPTION_ONLY_FIELDS.intersection(vals))
         if creating:
             defaults = self.default_get(list(forbidden))
-            forbidden = {
-                fname for fname in forbidden if vals[fname] and vals[fname] != defaults.get(fname, False)
-            }
+            forbidden = {fname for fname in forbidden if vals[fname] and vals[fname] != defaults.get(fname, False)}
         forbidden = sorted(forbidden)
         if forbidden:
             labels = ", ".join(self._fields[fname]._description_string(self.env) for fname in forbidden)

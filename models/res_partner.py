@@ -70,13 +70,9 @@ class ResPartner(models.Model):
     )
     driven_vehicle_ids = fields.One2many("fleet.vehicle", "driver_id", string="Driven vehicles")
     owned_vehicle_ids = fields.One2many("fleet.vehicle", "owner_id", string="Owned vehicles")
-    workshop_vehicle_ids = fields.Many2many(
-        "fleet.vehicle", compute="_compute_workshop_vehicle_ids", string="Vehicles"
-    )
+    workshop_vehicle_ids = fields.Many2many("fleet.vehicle", compute="_compute_workshop_vehicle_ids", string="Vehicles")
     workshop_vehicle_count = fields.Integer(compute="_compute_workshop_vehicle_ids", string="Vehicle count")
-    workshop_order_ids = fields.Many2many(
-        "repair.order", compute="_compute_workshop_order_ids", string="Work orders"
-    )
+    workshop_order_ids = fields.Many2many("repair.order", compute="_compute_workshop_order_ids", string="Work orders")
     workshop_order_count = fields.Integer(compute="_compute_workshop_order_ids", string="Work order count")
 
     # ------------------------------------------------------------------
@@ -110,9 +106,7 @@ class ResPartner(models.Model):
                 )
             )
         for partner in self:
-            mine = vehicles.filtered(
-                lambda v, p=partner: p in (v.driver_id | v.owner_id | v.leasing_company_id)
-            )
+            mine = vehicles.filtered(lambda v, p=partner: p in (v.driver_id | v.owner_id | v.leasing_company_id))
             partner.workshop_vehicle_ids = mine
             partner.workshop_vehicle_count = len(mine)
 
@@ -254,9 +248,7 @@ class ResPartner(models.Model):
 
     def action_open_workshop_vehicles(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "repair_customer_communication.action_workshop_vehicles"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("repair_customer_communication.action_workshop_vehicles")
         action["domain"] = [("id", "in", self.workshop_vehicle_ids.ids)]
         action["context"] = {"default_driver_id": self.id}
         return action

@@ -3,7 +3,7 @@
 import os
 
 base = os.environ.get("BASE_URL", "http://127.0.0.1:8069")
-env = env  # noqa: F821, PLW0127 (provided by odoo shell)
+env = globals()["env"]  # provided by odoo shell
 order = env.ref("repair_customer_communication.demo_repair_order_01", raise_if_not_found=False)
 print(f"LINK  Customers      {base}/odoo/action-repair_customer_communication.action_workshop_customers")
 if order:
