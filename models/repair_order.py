@@ -86,11 +86,14 @@ class RepairOrder(models.Model):
 
     @api.depends("vehicle_id")
     def _compute_vehicle_people(self):
+        """The order's people follow its vehicle; without a vehicle, people typed by hand stay."""
         for order in self:
             vehicle = order.vehicle_id
-            order.driver_id = vehicle.driver_id or order.driver_id
-            order.owner_id = vehicle.owner_id or order.owner_id
-            order.contractor_id = vehicle.leasing_company_id or order.contractor_id
+            if not vehicle:
+                continue
+            order.driver_id = vehicle.driver_id
+            order.owner_id = vehicle.owner_id
+            order.contractor_id = vehicle.leasing_company_id
 
     @api.depends("vehicle_id")
     def _compute_partner_id(self):  # pylint: disable=missing-return

@@ -191,7 +191,14 @@ class RepairWorkItem(models.Model):
         forbidden = set(RECEPTION_ONLY_FIELDS.intersection(vals))
         if creating:
             defaults = self.default_get(list(forbidden))
-            forbidden = {fname for fname in forbidden if vals[fname] and vals[fname] != defaults.get(fname, False)}
+
+            def is_default(fname):
+                value, default = vals[fname], defaults.get(fname, False)
+                if self._fields[fname].relational:
+                    return not value  # no product, no taxes
+                return value == default or (not value and not default)
+
+            forbidden = {fname for fname in forbidden if not is_default(fname)}
         forbidden = sorted(forbidden)
         if forbidden:
             labels = ", ".join(self._fields[fname]._description_string(self.env) for fname in forbidden)
