@@ -159,6 +159,7 @@ class RepairWorkItem(models.Model):
             item.price_total = base_line["tax_details"]["total_included_currency"]
             item.price_tax = item.price_total - item.price_subtotal
 
+    @api.depends_context("uid")
     def _compute_user_can_edit_prices(self):
         self.user_can_edit_prices = self.env.user.has_group("repair_customer_communication.group_workshop_receptionist")
 
