@@ -1,43 +1,67 @@
 #!/usr/bin/env bash
-# `make test`: the whole suite on a throwaway database of the private cluster:
-# this module's tests (browser tours included) and Odoo's own repair and fleet
-# tests with the module installed, all through pytest-odoo.
+# `make test`: the whole suite on throwaway databases of the private cluster,
+# through pytest-odoo:
+# - this module's tests (browser tours included) on a database installed with
+#   the demo data (one test checks that the demo loads; the others make their
+#   own data);
+# - Odoo's own repair and fleet tests on a database with the module installed
+#   and no demo data: those tests assume a database without finished repairs.
 source "$(dirname "$0")/lib.sh"
 
 init_env
 require_chromium
 ensure_database_server
 
-DB="rcc_test_$(date +%s)_$$"
+STAMP="$(date +%s)_$$"
+DB="rcc_test_$STAMP"
+DB_ODOO="rcc_test_odoo_$STAMP"
 CONF="$LOCAL/test.conf"
-HTTP_PORT=$(free_port)
-write_odoo_config "$CONF" "$HTTP_PORT" 25
+write_odoo_config "$CONF" "$(free_port)" 25
 cleanup() {
-    pg_sql "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null 2>&1 || true
-    rm -rf "$LOCAL/data/filestore/$DB"
+    for db in "$DB" "$DB_ODOO"; do
+        pg_sql "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
+        rm -rf "$LOCAL/data/filestore/$db"
+    done
 }
 trap cleanup EXIT
 
 START=$(date +%s)
-say "Installing the module with its demo data on the throwaway database '$DB' ..."
+say "Installing the module on two throwaway databases (with and without demo data) ..."
+odoo_bin -c "$CONF" -d "$DB_ODOO" -i "$MODULE" --stop-after-init --log-level=warn >"$LOCAL/test_install_odoo.log" 2>&1 &
+PLAIN_PID=$!
 odoo_bin -c "$CONF" -d "$DB" -i "$MODULE" --with-demo --stop-after-init --log-level=warn \
-    || die "installing the module failed: read the log above."
+    || die "installing the module with its demo data failed: read the log above."
+wait "$PLAIN_PID" || { cat "$LOCAL/test_install_odoo.log" >&2; die "installing the module without demo data failed: read the log above."; }
 say "Installed in $(( $(date +%s) - START ))s. Running the tests ..."
 
 ODOO_ADDONS=$(odoo_addons_dirs | tr ',' '\n')
 odoo_tests=()
 for addon in repair fleet; do
     for d in $ODOO_ADDONS; do
-        [ -d "$d/$addon/tests" ] && odoo_tests+=("$d/$addon/tests") && break
+        if [ -d "$d/$addon/tests" ]; then
+            odoo_tests+=("$d/$addon/tests")
+            break
+        fi
     done
 done
 
 cd "$MODULE_DIR"
+run_pytest() {
+    local db=$1
+    shift
+    "$PY" -m pytest -p no:cacheprovider --rootdir="$MODULE_DIR" \
+        --odoo-config="$CONF" --odoo-database="$db" --odoo-http --odoo-log-level=warn "$@"
+}
 set +e
-"$PY" -m pytest -p no:cacheprovider --rootdir="$MODULE_DIR" \
-    --odoo-config="$CONF" --odoo-database="$DB" --odoo-http --odoo-log-level=warn \
-    "$MODULE_DIR/tests" "${odoo_tests[@]}" "$@"
-rc=$?
+say "== This module's tests"
+run_pytest "$DB" "$MODULE_DIR/tests" "$@"
+rc_module=$?
+rc_odoo=0
+if [ ${#odoo_tests[@]} -gt 0 ] && [ $# -eq 0 ]; then
+    say "== Odoo's own repair and fleet tests, with the module installed"
+    run_pytest "$DB_ODOO" "${odoo_tests[@]}"
+    rc_odoo=$?
+fi
 set -e
 say "make test took $(( $(date +%s) - START ))s."
-exit $rc
+[ $rc_module -eq 0 ] && [ $rc_odoo -eq 0 ]
