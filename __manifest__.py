@@ -13,11 +13,15 @@
         "security/repair_customer_communication_groups.xml",
         "security/ir.model.access.csv",
         "security/repair_customer_communication_rules.xml",
+        "data/mail_template_data.xml",
+        "data/sms_template_data.xml",
+        "wizard/repair_communication_send_views.xml",
         "views/res_partner_views.xml",
         "views/fleet_vehicle_views.xml",
         "views/repair_work_item_views.xml",
         "views/repair_order_views.xml",
         "views/res_config_settings_views.xml",
+        "views/customer_page_templates.xml",
         "views/repair_customer_communication_menus.xml",
     ],
     "demo": [
@@ -27,8 +31,9 @@
         "demo/repair_order_demo.xml",
     ],
     "assets": {
-        "web.assets_backend": [
-            "repair_customer_communication/static/src/**/*",
+        "web.assets_frontend": [
+            "repair_customer_communication/static/src/interactions/**/*",
+            "repair_customer_communication/static/src/scss/**/*",
         ],
         "web.assets_tests": [
             "repair_customer_communication/static/tests/tours/**/*",

@@ -80,9 +80,50 @@ class RepairOrder(models.Model):
     items_amount_tax = fields.Monetary("Items VAT", compute="_compute_work_item_amounts")
     items_amount_total = fields.Monetary("Items incl. VAT", compute="_compute_work_item_amounts")
 
+    communication_ids = fields.One2many("repair.customer.communication", "order_id", string="Communications")
+    customer_event_ids = fields.One2many("repair.customer.event", "order_id", string="Communication log")
+    customer_remark_ids = fields.One2many("repair.customer.remark", "order_id", string="Important items")
+    last_overview_id = fields.Many2one(
+        "repair.customer.communication",
+        compute="_compute_customer_progress",
+        store=True,
+        string="Current overview",
+    )
+    customer_progress = fields.Selection(
+        [
+            ("none", "Not sent"),
+            ("sent", "Offer sent"),
+            ("delivered", "Received, not opened"),
+            ("opened", "Opened"),
+            ("confirmed", "Confirmed by the customer"),
+            ("closed", "Closed for changes"),
+            ("report", "Repair report can be sent"),
+        ],
+        compute="_compute_customer_progress",
+        store=True,
+        index=True,
+        default="none",
+        string="Customer communication",
+    )
+
     # ------------------------------------------------------------------
     # Compute
     # ------------------------------------------------------------------
+
+    @api.depends("communication_ids.state", "communication_ids.kind", "state")
+    def _compute_customer_progress(self):
+        for order in self:
+            overviews = order.communication_ids.filtered(
+                lambda c: c.kind == "overview" and c.state not in ("draft", "superseded", "revoked")
+            )
+            current = overviews.sorted("id")[-1:] if overviews else overviews
+            order.last_overview_id = current
+            if order.state == "done":
+                order.customer_progress = "report"
+            elif current:
+                order.customer_progress = current.state
+            else:
+                order.customer_progress = "none"
 
     @api.depends("vehicle_id")
     def _compute_vehicle_people(self):
@@ -180,6 +221,59 @@ class RepairOrder(models.Model):
                     }
                 )
         return points
+
+    def _prepare_customer_communication(self, point, note=False, kind="overview"):
+        """A new version of the customer communication for one contact point (not sent yet).
+
+        The version before it is superseded: its link then leads to this one.
+        """
+        self.ensure_one()
+        Communication = self.env["repair.customer.communication"]
+        previous = self.communication_ids.filtered(
+            lambda c: c.kind == kind and c.state not in ("draft", "superseded", "revoked")
+        ).sorted("id")[-1:]
+        partner = point["partner"]
+        communication = Communication.create(
+            {
+                "order_id": self.id,
+                "kind": kind,
+                "version": (previous.version + 1) if previous else 1,
+                "previous_id": previous.id,
+                "partner_id": partner.id,
+                "recipient_role": point.get("role", "customer"),
+                "channel": point["channel"],
+                "address": point["address"],
+                "lang": partner.lang or self.env.lang,
+                "note": note,
+                "show_prices": self.company_id.repair_show_prices,
+            }
+        )
+        communication._snapshot_items(self.work_item_ids.filtered("visible_to_customer"))
+        if previous:
+            previous.write({"superseded_by_id": communication.id, "state": "superseded"})
+            previous._log_event("superseded")
+        return communication
+
+    def action_open_customer_communication(self):
+        """The send dialog."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Customer communication"),
+            "res_model": "repair.communication.send",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    def action_preview_customer_communication(self):
+        """The current overview, read-only, exactly as the customer sees it now."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/workshop/preview/{self.last_overview_id.id}",
+            "target": "new",
+        }
 
     def _contact_role_labels(self):
         return {

@@ -1,0 +1,176 @@
+from odoo import fields, http
+from odoo.exceptions import UserError
+from odoo.http import request
+
+from ..models.repair_customer_communication_line import DECLINE_REASONS
+from ..models.repair_work_item import CUSTOMER_DECISIONS, WORK_ITEM_CATEGORIES
+
+NO_STORE_HEADERS = [
+    ("Cache-Control", "no-store, no-cache, must-revalidate, private"),
+    ("Pragma", "no-cache"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Robots-Tag", "noindex, nofollow"),
+]
+MAX_QUESTION_LENGTH = 1000
+
+
+class CustomerPageError(Exception):
+    """A customer's request that cannot be honoured; its message is shown to the customer."""
+
+
+class WorkshopCustomerPage(http.Controller):
+    """The customer's page of a diagnostic overview, opened from the link sent to them.
+
+    No account: the link's token is the only key. Every answer is checked
+    against the version the token opens, and nothing is half-saved.
+    """
+
+    # ------------------------------------------------------------------
+    # Pages
+    # ------------------------------------------------------------------
+
+    @http.route("/workshop/c/<string:token>", type="http", auth="public", methods=["GET"], sitemap=False)
+    def customer_page(self, token, **kwargs):
+        communication = request.env["repair.customer.communication"]._find_by_token(token)
+        if not communication:
+            return self._invalid_link_page()
+        if communication.state == "superseded":
+            current = communication._current_version()
+            if current != communication and current.state not in ("draft", "revoked"):
+                return self._render_page(current, outdated_from=communication)
+            return self._invalid_link_page()
+        self._record_opened(communication)
+        return self._render_page(communication)
+
+    @http.route("/workshop/preview/<int:communication_id>", type="http", auth="user", methods=["GET"], sitemap=False)
+    def staff_preview(self, communication_id, **kwargs):
+        """Reception's read-only view of a communication, exactly as the customer sees it."""
+        communication = request.env["repair.customer.communication"].browse(communication_id).exists()
+        if not communication:
+            return request.not_found()
+        communication.check_access("read")
+        return self._render_page(communication.sudo(), preview=True)
+
+    # ------------------------------------------------------------------
+    # Answers (JSON)
+    # ------------------------------------------------------------------
+
+    @http.route("/workshop/c/<string:token>/decide", type="jsonrpc", auth="public", methods=["POST"])
+    def decide(self, token, line_id=None, decision=None, reason=None, question=None, **kwargs):
+        """Record the customer's decision on one item, as they go."""
+        try:
+            communication = self._answerable_communication(token)
+            line = self._customer_line(communication, line_id)
+            self._check_decision(line, decision, reason, question)
+            line.write(
+                {
+                    "decision": decision or False,
+                    "decline_reason": reason if decision == "declined" else False,
+                    "contact_question": (question or "").strip() if decision == "contact" else False,
+                    "decided_at": fields.Datetime.now(),
+                }
+            )
+        except CustomerPageError as error:
+            return {"ok": False, "error": str(error)}
+        return {"ok": True, "summary": communication._customer_summary()}
+
+    @http.route("/workshop/c/<string:token>/confirm", type="jsonrpc", auth="public", methods=["POST"])
+    def confirm(self, token, **kwargs):
+        """Send the answer: exactly once, even from two tabs at the same moment."""
+        try:
+            communication = self._answerable_communication(token, lock=True)
+            missing = communication.line_ids.filtered(lambda line: line._needs_decision() and not line.decision)
+            if missing:
+                raise CustomerPageError(
+                    request.env._("Please give your decision on every item first (%(count)s left).", count=len(missing))
+                )
+            communication._confirm_by_customer(
+                ip_address=request.httprequest.remote_addr,
+                user_agent=(request.httprequest.user_agent.string or "")[:255],
+            )
+        except CustomerPageError as error:
+            return {"ok": False, "error": str(error)}
+        return {"ok": True}
+
+    # ------------------------------------------------------------------
+    # Tooling
+    # ------------------------------------------------------------------
+
+    def _answerable_communication(self, token, lock=False):
+        env = request.env
+        communication = env["repair.customer.communication"]._find_by_token(token)
+        if not communication:
+            raise CustomerPageError(
+                env._("This link is not valid (any more). Please use the latest link you received.")
+            )
+        if lock:
+            try:
+                communication._lock_for_answer()
+            except UserError as error:
+                raise CustomerPageError(str(error)) from error
+        if communication.state == "superseded":
+            raise CustomerPageError(
+                env._("The workshop sent a newer version of this overview: please reload the page.")
+            )
+        if not communication._is_answerable():
+            raise CustomerPageError(env._("Your answer was already sent: this overview can no longer be changed."))
+        return communication
+
+    def _customer_line(self, communication, line_id):
+        env = request.env
+        try:
+            line_id = int(line_id)
+        except (TypeError, ValueError):
+            line_id = 0
+        line = communication.line_ids.filtered(lambda line: line.id == line_id)
+        if not line:
+            raise CustomerPageError(env._("This item is not part of your overview."))
+        return line
+
+    def _check_decision(self, line, decision, reason, question):
+        env = request.env
+        if decision not in line._allowed_decisions():
+            raise CustomerPageError(env._("This choice is not available for this item."))
+        if decision == "declined" and reason and reason not in dict(DECLINE_REASONS):
+            raise CustomerPageError(env._("Please choose one of the reasons offered."))
+        if question and len(question) > MAX_QUESTION_LENGTH:
+            raise CustomerPageError(
+                env._("Your question is too long (at most %(max)s characters).", max=MAX_QUESTION_LENGTH)
+            )
+
+    def _record_opened(self, communication):
+        if communication.state in ("sent", "delivered"):
+            communication.write({"state": "opened", "opened_at": fields.Datetime.now()})
+        communication._log_event(
+            "opened",
+            ip_address=request.httprequest.remote_addr,
+            user_agent=(request.httprequest.user_agent.string or "")[:255],
+        )
+
+    def _render_page(self, communication, preview=False, outdated_from=None):
+        lang = communication.lang or communication.partner_id.lang
+        if lang and request.env["res.lang"]._lang_get(lang):
+            request.update_context(lang=lang)
+        communication = communication.with_context(lang=request.env.lang)
+        values = {
+            "communication": communication,
+            "order": communication.order_id,
+            "company": communication.company_id,
+            "groups": communication._lines_by_category(),
+            "categories": dict(WORK_ITEM_CATEGORIES),
+            "decisions": dict(CUSTOMER_DECISIONS),
+            "decline_reasons": DECLINE_REASONS,
+            "summary": communication._customer_summary(),
+            "readonly": preview or not communication._is_answerable(),
+            "preview": preview,
+            "outdated_from": outdated_from,
+            "token": None if preview else communication._get_token(),
+        }
+        response = request.render("repair_customer_communication.customer_overview_page", values)
+        response.headers.extend(NO_STORE_HEADERS)
+        return response
+
+    def _invalid_link_page(self):
+        response = request.render("repair_customer_communication.customer_link_invalid_page", {}, status=404)
+        response.headers.extend(NO_STORE_HEADERS)
+        return response

@@ -1,0 +1,371 @@
+import hashlib
+import secrets
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import LockError, UserError
+from odoo.tools import consteq
+from odoo.tools.misc import hmac
+
+COMMUNICATION_KINDS = [
+    ("overview", "Diagnostic overview"),
+    ("checkin", "Online check-in"),
+    ("report", "Repair report"),
+]
+# The progress of a communication, in order; `revoked` ends a link for good.
+COMMUNICATION_STATES = [
+    ("draft", "Draft"),
+    ("sent", "Sent"),
+    ("delivered", "Delivered, not opened"),
+    ("opened", "Opened"),
+    ("confirmed", "Confirmed by the customer"),
+    ("closed", "Closed for changes"),
+    ("superseded", "Replaced by a newer version"),
+    ("revoked", "Revoked"),
+]
+# States in which the customer may still change the answers.
+ANSWERABLE_STATES = ("sent", "delivered", "opened")
+TOKEN_SCOPE = "repair_customer_communication.link"
+
+
+class RepairCustomerCommunication(models.Model):
+    """One link sent to a customer: an overview, a check-in or a report, in one version.
+
+    The link's token is never stored: it is an HMAC of a random nonce under the
+    database secret, so that re-sending gives the same link, while the database
+    holds only the nonce and a SHA-256 of the token, looked up by that hash and
+    compared in constant time.
+    """
+
+    _name = "repair.customer.communication"
+    _description = "Customer communication"
+    _order = "order_id, id desc"
+    _check_company_auto = True
+    _rec_name = "display_name"
+
+    # ------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------
+
+    order_id = fields.Many2one("repair.order", required=True, ondelete="cascade", index=True, check_company=True)
+    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="order_id.currency_id")
+    kind = fields.Selection(COMMUNICATION_KINDS, required=True, default="overview", index=True)
+    version = fields.Integer(default=1, required=True, readonly=True)
+    state = fields.Selection(COMMUNICATION_STATES, default="draft", required=True, index=True, readonly=True)
+    partner_id = fields.Many2one("res.partner", "Recipient", required=True, index=True)
+    recipient_role = fields.Selection(
+        [("driver", "Driver"), ("owner", "Owner"), ("contractor", "Contractor"), ("customer", "Customer")],
+        default="customer",
+        required=True,
+    )
+    channel = fields.Selection([("email", "E-mail"), ("sms", "SMS")], required=True, default="email")
+    address = fields.Char("E-mail or mobile", required=True)
+    lang = fields.Char("Language", help="The customer's language, in which the page and messages are shown.")
+    note = fields.Text("Note for the customer", help="The shop's note, shown on the welcome window.")
+    show_prices = fields.Boolean(help="Snapshot of the company setting when the communication was sent.")
+    token_nonce = fields.Char(copy=False, readonly=True, groups="base.group_system")
+    token_hash = fields.Char(copy=False, readonly=True, index=True, groups="base.group_system")
+    expires_at = fields.Datetime("Link valid until", readonly=True, copy=False)
+    superseded_by_id = fields.Many2one("repair.customer.communication", "Newer version", readonly=True, copy=False)
+    previous_id = fields.Many2one("repair.customer.communication", "Previous version", readonly=True, copy=False)
+    sent_at = fields.Datetime(readonly=True, copy=False)
+    delivered_at = fields.Datetime(readonly=True, copy=False)
+    opened_at = fields.Datetime("First opened", readonly=True, copy=False)
+    confirmed_at = fields.Datetime(readonly=True, copy=False)
+    closed_at = fields.Datetime(readonly=True, copy=False)
+    line_ids = fields.One2many("repair.customer.communication.line", "communication_id", string="Items")
+    remark_ids = fields.One2many("repair.customer.remark", "communication_id", string="Remarks")
+    event_ids = fields.One2many("repair.customer.event", "communication_id", string="Log")
+    customer_url = fields.Char("Customer link", compute="_compute_customer_url")
+
+    _token_hash_unique = models.Constraint("UNIQUE (token_hash)", "A link token must be unique.")
+
+    # ------------------------------------------------------------------
+    # Compute
+    # ------------------------------------------------------------------
+
+    @api.depends("kind", "version", "order_id.name")
+    def _compute_display_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for communication in self:
+            communication.display_name = self.env._(
+                "%(kind)s %(order)s (v%(version)s)",
+                kind=kinds.get(communication.kind, ""),
+                order=communication.order_id.name or "",
+                version=communication.version,
+            )
+
+    def _compute_customer_url(self):
+        for communication in self:
+            communication.customer_url = (
+                communication._get_customer_url() if communication.sudo().token_nonce else False
+            )
+
+    # ------------------------------------------------------------------
+    # Tokens
+    # ------------------------------------------------------------------
+
+    def _issue_token(self):
+        """Give each communication a fresh link and its expiry; returns nothing."""
+        for communication in self.sudo():
+            nonce = secrets.token_hex(16)
+            validity = communication.company_id.repair_link_validity_days or 14
+            communication.write(
+                {
+                    "token_nonce": nonce,
+                    "token_hash": self._hash_token(communication._token_from_nonce(nonce)),
+                    "expires_at": fields.Datetime.now() + timedelta(days=validity),
+                }
+            )
+
+    def _token_from_nonce(self, nonce):
+        # 256 bits: an HMAC-SHA256 of the random nonce under the database secret.
+        return hmac(self.env(su=True), TOKEN_SCOPE, (self.id, nonce))
+
+    @api.model
+    def _hash_token(self, token):
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def _get_token(self):
+        """The raw token of this communication's link (recomputed, never stored)."""
+        self.ensure_one()
+        nonce = self.sudo().token_nonce
+        if not nonce:
+            raise UserError(self.env._("This communication has no link yet."))
+        return self._token_from_nonce(nonce)
+
+    def _get_customer_url(self):
+        self.ensure_one()
+        base = self.order_id.get_base_url()
+        return f"{base}/workshop/c/{self._get_token()}"
+
+    @api.model
+    def _find_by_token(self, token):
+        """The communication (sudo) a link token opens, or an empty recordset.
+
+        Any token that is malformed, unknown, expired or revoked gives the same
+        empty answer, whether the work order exists or not.
+        """
+        empty = self.sudo().browse()
+        if not token or not isinstance(token, str) or len(token) != 64:
+            return empty
+        token_hash = self._hash_token(token)
+        communication = self.sudo().search([("token_hash", "=", token_hash)], limit=1)
+        if not communication or not consteq(communication.token_hash, token_hash):
+            return empty
+        if communication.state in ("draft", "revoked"):
+            return empty
+        if communication.expires_at and communication.expires_at < fields.Datetime.now():
+            return empty
+        return communication
+
+    # ------------------------------------------------------------------
+    # Business
+    # ------------------------------------------------------------------
+
+    def _current_version(self):
+        """The newest version this communication leads to (itself if none is newer)."""
+        self.ensure_one()
+        current = self
+        seen = set()
+        while current.superseded_by_id and current.id not in seen:
+            seen.add(current.id)
+            current = current.superseded_by_id
+        return current
+
+    def _is_answerable(self):
+        self.ensure_one()
+        return self.state in ANSWERABLE_STATES
+
+    def _log_event(self, event_type, **values):
+        """Append to the communication log of the work order."""
+        events = self.env["repair.customer.event"].sudo()
+        for communication in self:
+            events |= events.create(
+                {
+                    "order_id": communication.order_id.id,
+                    "communication_id": communication.id,
+                    "event_type": event_type,
+                    "partner_id": communication.partner_id.id,
+                    "channel": communication.channel,
+                    "address": communication.address,
+                    **values,
+                }
+            )
+        return events
+
+    def _snapshot_items(self, items):
+        """Record the items as the customer will see them in this version."""
+        self.ensure_one()
+        previous_lines = {line.work_item_id.id: line for line in self.previous_id.line_ids}
+        values = []
+        for item in items:
+            previous = previous_lines.get(item.id)
+            changed = bool(previous) and (
+                previous.price_total != item.price_total
+                or previous.name != item.name
+                or (previous.customer_note or "") != (item.customer_note or "")
+            )
+            values.append(
+                {
+                    "communication_id": self.id,
+                    "work_item_id": item.id,
+                    "sequence": item.sequence,
+                    "category": item.category,
+                    "category_sequence": item.category_sequence,
+                    "name": item.name,
+                    "customer_note": item.customer_note,
+                    "quantity": item.quantity,
+                    "price_subtotal": item.price_subtotal,
+                    "price_tax": item.price_tax,
+                    "price_total": item.price_total,
+                    "previous_price_total": previous.price_total if changed else 0.0,
+                    "is_changed": changed or (bool(self.previous_id) and not previous),
+                    # An answer given on the previous version stays, unless the item changed.
+                    "decision": previous.decision if previous and not changed else False,
+                    "decline_reason": previous.decline_reason if previous and not changed else False,
+                    "contact_question": previous.contact_question if previous and not changed else False,
+                }
+            )
+        return self.env["repair.customer.communication.line"].sudo().create(values)
+
+    def _send(self):
+        """Deliver the link through the communication's channel and log it.
+
+        The one place every send goes through, so that a blocked customer can
+        never be sent to, whatever path asked for it.
+        """
+        for communication in self:
+            if communication.partner_id.communication_blocked:
+                raise UserError(
+                    self.env._(
+                        "%(name)s has blocked communication: nothing can be sent to them.",
+                        name=communication.partner_id.display_name,
+                    )
+                )
+            if communication.state in ("superseded", "revoked"):
+                raise UserError(self.env._("This version was replaced or revoked: send the current one."))
+            resend = bool(communication.sent_at)
+            if not communication.sudo().token_nonce:
+                communication._issue_token()
+            if communication.channel == "email":
+                communication._deliver_by_email()
+            else:
+                communication._deliver_by_sms()
+            values = {"sent_at": fields.Datetime.now()}
+            if communication.state == "draft":
+                values["state"] = "sent"
+            communication.write(values)
+            communication._log_event("resent" if resend else "sent")
+
+    def _deliver_by_email(self):
+        self.ensure_one()
+        template = self.env.ref(f"repair_customer_communication.mail_template_{self.kind}")
+        template.send_mail(self.id, email_values={"recipient_ids": []})
+        self.order_id.message_post(
+            body=Markup("%s")
+            % self.env._(
+                "%(kind)s sent by e-mail to %(name)s (%(address)s).",
+                kind=dict(self._fields["kind"]._description_selection(self.env))[self.kind],
+                name=self.partner_id.display_name,
+                address=self.address,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _deliver_by_sms(self):
+        self.ensure_one()
+        template = self.env.ref(f"repair_customer_communication.sms_template_{self.kind}")
+        body = template._render_field("body", self.ids, compute_lang=True)[self.id]
+        self.order_id._message_sms(
+            body,
+            partner_ids=self.partner_id.ids,
+            sms_pid_to_number={self.partner_id.id: self.address},
+        )
+
+    # ------------------------------------------------------------------
+    # The customer's answer
+    # ------------------------------------------------------------------
+
+    def _lines_by_category(self):
+        """[(category, lines)] in the fixed category order, empty categories left out."""
+        self.ensure_one()
+        lines = self.line_ids
+        return [
+            (key, lines.filtered(lambda line, key=key: line.category == key))
+            for key in ("scheduled", "necessary", "recommended", "ok")
+            if any(line.category == key for line in lines)
+        ]
+
+    def _customer_summary(self):
+        """What the summary panel shows: the work to do, what to call about, and the totals."""
+        self.ensure_one()
+        scheduled = self.line_ids.filtered(lambda line: line.category == "scheduled")
+        chosen = self.line_ids.filtered(lambda line: line.category != "scheduled" and line.decision == "accepted")
+        to_do = scheduled | chosen
+        contact = self.line_ids.filtered(lambda line: line.decision == "contact")
+        summary = {
+            "scheduled": [{"id": line.id, "name": line.name} for line in scheduled],
+            "chosen": [{"id": line.id, "name": line.name} for line in chosen],
+            "contact": [{"id": line.id, "name": line.name} for line in contact],
+            "open_count": len(self.line_ids.filtered(lambda line: line._needs_decision() and not line.decision)),
+            "show_prices": self.show_prices,
+        }
+        if self.show_prices:
+            currency = self.currency_id
+            untaxed = sum(to_do.mapped("price_subtotal"))
+            tax = sum(to_do.mapped("price_tax"))
+            summary.update(
+                {
+                    "amount_untaxed": currency.round(untaxed),
+                    "amount_tax": currency.round(tax),
+                    "amount_total": currency.round(untaxed + tax),
+                    "amount_untaxed_display": self._format_amount(untaxed),
+                    "amount_tax_display": self._format_amount(tax),
+                    "amount_total_display": self._format_amount(untaxed + tax),
+                }
+            )
+        return summary
+
+    def _format_amount(self, amount):
+        return self.env["ir.qweb.field.monetary"].value_to_html(amount, {"display_currency": self.currency_id})
+
+    def _lock_for_answer(self):
+        """Hold the row while the answer is stored; a second tab gets a clear refusal."""
+        self.ensure_one()
+        try:
+            self.lock_for_update()
+        except LockError as error:
+            raise UserError(self.env._("Your answer is already being sent. Please wait a moment.")) from error
+        self.invalidate_recordset()
+
+    def _confirm_by_customer(self, ip_address=False, user_agent=False):
+        """Store the answer on the work items, log it and alert reception (once)."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        self.write({"state": "confirmed", "confirmed_at": now})
+        for line in self.line_ids.filtered("decision"):
+            line.work_item_id.sudo().customer_decision = line.decision
+        self._log_event("confirmed", ip_address=ip_address, user_agent=user_agent)
+        counts = {
+            key: len(self.line_ids.filtered(lambda line, key=key: line.decision == key))
+            for key in ("accepted", "declined", "contact", "disagree")
+        }
+        order = self.order_id.sudo()
+        order.message_post(
+            body=self.env._(
+                "%(name)s confirmed the overview: %(accepted)s wanted, %(declined)s declined, "
+                "%(contact)s to be contacted, %(disagree)s disagreed.",
+                name=self.partner_id.display_name,
+                **counts,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        order.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Customer answered the overview"),
+            user_id=(order.user_id or self.env.ref("base.user_admin")).id,
+        )

@@ -1,0 +1,35 @@
+from odoo import fields, models
+
+EVENT_TYPES = [
+    ("sent", "Sent"),
+    ("resent", "Re-sent"),
+    ("delivered", "Delivered"),
+    ("opened", "Opened"),
+    ("answered", "Answered"),
+    ("confirmed", "Confirmed"),
+    ("reopened", "Changed their mind"),
+    ("closed", "Closed for changes"),
+    ("superseded", "Replaced by a new version"),
+    ("failed", "Failed"),
+    ("contact_changed", "Contact details changed"),
+]
+
+
+class RepairCustomerEvent(models.Model):
+    """The communication log of a work order: who got what, when, and what they did."""
+
+    _name = "repair.customer.event"
+    _description = "Customer communication event"
+    _order = "date desc, id desc"
+
+    order_id = fields.Many2one("repair.order", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
+    communication_id = fields.Many2one("repair.customer.communication", ondelete="cascade", index=True)
+    event_type = fields.Selection(EVENT_TYPES, "Event", required=True)
+    date = fields.Datetime(default=fields.Datetime.now, required=True)
+    partner_id = fields.Many2one("res.partner", "Recipient")
+    channel = fields.Selection([("email", "E-mail"), ("sms", "SMS")])
+    address = fields.Char("E-mail or mobile")
+    ip_address = fields.Char("IP address")
+    user_agent = fields.Char("Browser")
+    details = fields.Text()

@@ -1,0 +1,108 @@
+import { Interaction } from "@web/public/interaction";
+import { registry } from "@web/core/registry";
+import { rpc } from "@web/core/network/rpc";
+import { _t } from "@web/core/l10n/translation";
+
+/**
+ * The customer's overview page: every choice is saved at once (a reload or a
+ * lost connection loses nothing), the summary follows, and "Confirm" sends the
+ * answer once.
+ */
+export class WorkshopCustomerOverview extends Interaction {
+    static selector = ".o_workshop_overview";
+    dynamicContent = {
+        ".o_workshop_decision": { "t-on-change.withTarget": this.onDecisionChange },
+        ".o_workshop_reason_select": { "t-on-change.withTarget": this.onDetailChange },
+        ".o_workshop_question_input": { "t-on-change.withTarget": this.onDetailChange },
+        ".o_workshop_confirm": { "t-on-click.prevent": this.locked(this.onConfirm, true) },
+    };
+
+    setup() {
+        this.token = this.el.dataset.token;
+    }
+
+    get baseUrl() {
+        return `/workshop/c/${encodeURIComponent(this.token)}`;
+    }
+
+    async onDecisionChange(ev, input) {
+        const item = input.closest(".o_workshop_item");
+        item.querySelector(".o_workshop_reason").hidden = input.value !== "declined";
+        item.querySelector(".o_workshop_question").hidden = input.value !== "contact";
+        await this.saveItem(item);
+    }
+
+    async onDetailChange(ev, input) {
+        await this.saveItem(input.closest(".o_workshop_item"));
+    }
+
+    async saveItem(item) {
+        const checked = item.querySelector(".o_workshop_decision:checked");
+        const result = await this.waitFor(
+            rpc(`${this.baseUrl}/decide`, {
+                line_id: parseInt(item.dataset.lineId),
+                decision: checked ? checked.value : false,
+                reason: item.querySelector(".o_workshop_reason_select")?.value || false,
+                question: item.querySelector(".o_workshop_question_input")?.value || false,
+            })
+        );
+        this.showResult(result);
+    }
+
+    async onConfirm() {
+        const result = await this.waitFor(rpc(`${this.baseUrl}/confirm`, {}));
+        if (result.ok) {
+            window.location.reload();
+        } else {
+            this.showResult(result);
+        }
+    }
+
+    showResult(result) {
+        const errorEl = this.el.querySelector(".o_workshop_error");
+        errorEl.classList.toggle("d-none", result.ok);
+        errorEl.textContent = result.ok ? "" : result.error;
+        if (result.ok && result.summary) {
+            this.renderSummary(result.summary);
+        }
+    }
+
+    renderSummary(summary) {
+        const fill = (selector, entries) => {
+            const list = this.el.querySelector(selector);
+            list.replaceChildren(
+                ...entries.map((entry) => {
+                    const li = document.createElement("li");
+                    li.textContent = entry.name;
+                    return li;
+                })
+            );
+        };
+        fill(".o_workshop_summary_scheduled", summary.scheduled);
+        fill(".o_workshop_summary_chosen", summary.chosen);
+        fill(".o_workshop_summary_contact", summary.contact);
+        if (summary.show_prices) {
+            const html = (selector, value) => {
+                // Server-formatted amounts (escaped monetary HTML from Odoo's widget).
+                this.el.querySelector(selector).innerHTML = value;
+            };
+            html(".o_workshop_amount_untaxed", summary.amount_untaxed_display);
+            html(".o_workshop_amount_tax", summary.amount_tax_display);
+            html(".o_workshop_amount_total", summary.amount_total_display);
+        }
+        const confirmEl = this.el.querySelector(".o_workshop_confirm");
+        if (confirmEl) {
+            confirmEl.disabled = summary.open_count > 0;
+        }
+        const countEl = this.el.querySelector(".o_workshop_open_count");
+        if (countEl) {
+            countEl.textContent = summary.open_count
+                ? _t("%s item(s) still need your decision.", summary.open_count)
+                : "";
+        }
+    }
+}
+
+registry
+    .category("public.interactions")
+    .add("repair_customer_communication.customer_overview", WorkshopCustomerOverview);

@@ -1,0 +1,254 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.fields import Command
+from odoo.tests import HttpCase, tagged
+
+from .common import WorkshopCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerPage(HttpCase, WorkshopCommon):
+    """The customer's overview page: links, answers, confirmation and every bad input."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls.emile
+        cls.page_order = cls._create_order(
+            cls.company_a,
+            partner_id=cls.customer.id,
+            driver_id=cls.customer.id,
+            work_item_ids=[
+                Command.create({"name": "Oil service", "category": "scheduled", "price_unit": 100.0}),
+                Command.create({"name": "Brake pads", "category": "necessary", "price_unit": 200.0}),
+                Command.create({"name": "Wiper blades", "category": "recommended", "price_unit": 30.0}),
+                Command.create({"name": "Tyres checked", "category": "ok", "price_unit": 0.0}),
+                Command.create(
+                    {
+                        "name": "Hidden internal check",
+                        "category": "necessary",
+                        "price_unit": 10.0,
+                        "visible_to_customer": False,
+                    }
+                ),
+            ],
+        )
+        cls.items = {item.name: item for item in cls.page_order.work_item_ids}
+
+    def _send(self, order=None, channel="email", address=None, note="Your car is on the lift."):
+        order = order or self.page_order
+        point = {
+            "role": "driver",
+            "partner": self.customer,
+            "channel": channel,
+            "address": address or (self.customer.email if channel == "email" else self.customer.phone),
+        }
+        communication = order._prepare_customer_communication(point, note=note)
+        communication._send()
+        return communication
+
+    def _line(self, communication, name):
+        return communication.line_ids.filtered(lambda line: line.name == name)
+
+    def _decide(self, communication, line_id, decision, **extra):
+        return self.make_jsonrpc_request(
+            f"/workshop/c/{communication._get_token()}/decide",
+            {"line_id": line_id, "decision": decision, **extra},
+        )
+
+    def _confirm(self, communication):
+        return self.make_jsonrpc_request(f"/workshop/c/{communication._get_token()}/confirm", {})
+
+    # ------------------------------------------------------------------
+    # Sending and links
+    # ------------------------------------------------------------------
+
+    def test_send_by_email_queues_a_mail_with_the_link(self):
+        communication = self._send()
+        mail = self.env["mail.mail"].search([("model", "=", communication._name), ("res_id", "=", communication.id)])
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.email_to, self.customer.email)
+        self.assertIn(communication._get_token(), str(mail.body_html))
+        self.assertEqual(communication.state, "sent")
+        self.assertEqual(self.page_order.customer_progress, "sent")
+        self.assertEqual(communication.event_ids.mapped("event_type"), ["sent"])
+        # Only the items the customer may see, with their price snapshot.
+        self.assertEqual(len(communication.line_ids), 4)
+        self.assertNotIn("Hidden internal check", communication.line_ids.mapped("name"))
+
+    def test_send_by_sms_queues_an_sms_on_the_order(self):
+        communication = self._send(channel="sms")
+        sms = self.env["sms.sms"].search([("number", "=", self.customer.phone)])
+        self.assertEqual(len(sms), 1)
+        self.assertIn(communication._get_token(), sms.body)
+
+    def test_resend_sends_the_same_link(self):
+        communication = self._send()
+        token = communication._get_token()
+        communication._send()
+        mails = self.env["mail.mail"].search([("model", "=", communication._name), ("res_id", "=", communication.id)])
+        self.assertEqual(len(mails), 2)
+        self.assertTrue(all(token in str(mail.body_html) for mail in mails))
+        self.assertEqual(communication.event_ids.sorted("id").mapped("event_type"), ["sent", "resent"])
+
+    def test_blocked_customer_is_never_sent_to(self):
+        self.customer.communication_blocked = True
+        with self.assertRaises(UserError):
+            self._send()
+        self.assertFalse(self.env["mail.mail"].search([("model", "=", "repair.customer.communication")]))
+
+    def test_token_is_long_random_and_stored_only_as_a_hash(self):
+        communication = self._send()
+        token = communication._get_token()
+        self.assertEqual(len(token), 64)  # 256 bits
+        stored = communication.sudo().read(["token_hash", "token_nonce"])[0]
+        self.assertNotIn(token, stored.values())
+        self.assertEqual(stored["token_hash"], communication._hash_token(token))
+
+    def test_page_opens_marks_opened_and_logs_ip(self):
+        communication = self._send()
+        response = self.url_open(f"/workshop/c/{communication._get_token()}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Brake pads", response.text)
+        self.assertNotIn("Hidden internal check", response.text)
+        self.assertIn("Your car is on the lift.", response.text)
+        self.assertIn("no-store", response.headers["Cache-Control"])
+        self.assertEqual(response.headers["Referrer-Policy"], "no-referrer")
+        self.assertEqual(communication.state, "opened")
+        opened = communication.event_ids.filtered(lambda event: event.event_type == "opened")
+        self.assertEqual(opened.ip_address, "127.0.0.1")
+        self.assertTrue(opened.user_agent)
+
+    def test_wrong_expired_or_revoked_links_get_the_same_clear_page(self):
+        communication = self._send()
+        token = communication._get_token()
+        unknown = self.url_open("/workshop/c/" + "0" * 64)
+        malformed = self.url_open("/workshop/c/not-a-token")
+        self.assertEqual(unknown.status_code, 404)
+        self.assertEqual(malformed.status_code, 404)
+        self.assertIn("This link is not valid", unknown.text)
+        communication.sudo().expires_at = fields.Datetime.now() - timedelta(minutes=1)
+        expired = self.url_open(f"/workshop/c/{token}")
+        self.assertEqual(expired.status_code, 404)
+        self.assertNotIn("Brake pads", expired.text)
+        communication.sudo().write({"expires_at": fields.Datetime.now() + timedelta(days=1), "state": "revoked"})
+        revoked = self.url_open(f"/workshop/c/{token}")
+        self.assertEqual(revoked.status_code, 404)
+        self.assertEqual(unknown.text, revoked.text)
+
+    def test_outdated_link_shows_the_current_version_with_what_changed(self):
+        first = self._send()
+        self.items["Brake pads"].price_unit = 250.0
+        second = self._send()
+        self.assertEqual(first.state, "superseded")
+        self.assertEqual(second.version, 2)
+        response = self.url_open(f"/workshop/c/{first._get_token()}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("newer version", response.text)
+        changed = self._line(second, "Brake pads")
+        self.assertTrue(changed.is_changed)
+        self.assertEqual(changed.previous_price_total, self._line(first, "Brake pads").price_total)
+        self.assertIn("o_workshop_changed", response.text)
+
+    # ------------------------------------------------------------------
+    # Answers
+    # ------------------------------------------------------------------
+
+    def test_decide_and_confirm(self):
+        communication = self._send()
+        brakes = self._line(communication, "Brake pads")
+        wipers = self._line(communication, "Wiper blades")
+        result = self._decide(communication, brakes.id, "accepted")
+        self.assertTrue(result["ok"])
+        self.assertEqual([entry["name"] for entry in result["summary"]["chosen"]], ["Brake pads"])
+        self.assertEqual(result["summary"]["open_count"], 1)
+        self.assertTrue(self._decide(communication, wipers.id, "declined", reason="price")["ok"])
+        self.assertEqual(wipers.decline_reason, "price")
+        messages_before = len(self.page_order.message_ids)
+        self.assertTrue(self._confirm(communication)["ok"])
+        self.assertEqual(communication.state, "confirmed")
+        self.assertEqual(self.items["Brake pads"].customer_decision, "accepted")
+        self.assertEqual(self.items["Wiper blades"].customer_decision, "declined")
+        self.assertEqual(len(self.page_order.message_ids), messages_before + 1)
+        self.assertEqual(len(self.page_order.activity_ids), 1)
+        self.assertEqual(self.page_order.customer_progress, "confirmed")
+        # Confirming again or answering afterwards changes nothing.
+        again = self._confirm(communication)
+        self.assertFalse(again["ok"])
+        self.assertIn("already sent", again["error"])
+        late = self._decide(communication, brakes.id, "declined")
+        self.assertFalse(late["ok"])
+        self.assertEqual(brakes.decision, "accepted")
+        self.assertEqual(len(self.page_order.message_ids), messages_before + 1)
+        self.assertEqual(len(self.page_order.activity_ids), 1)
+        page = self.url_open(f"/workshop/c/{communication._get_token()}")
+        self.assertIn("can no longer be changed", page.text)
+
+    def test_confirm_refused_while_items_are_undecided(self):
+        communication = self._send()
+        result = self._confirm(communication)
+        self.assertFalse(result["ok"])
+        self.assertIn("2 left", result["error"])
+        self.assertEqual(communication.state, "sent")
+
+    def test_item_of_another_order_is_refused(self):
+        communication = self._send()
+        other_order = self.page_order.copy()
+        other = self._send(order=other_order)
+        foreign_line = self._line(other, "Brake pads")
+        result = self._decide(communication, foreign_line.id, "accepted")
+        self.assertFalse(result["ok"])
+        self.assertIn("not part of your overview", result["error"])
+        self.assertFalse(foreign_line.decision)
+
+    def test_hidden_item_cannot_be_answered(self):
+        communication = self._send()
+        hidden_item = self.items["Hidden internal check"]
+        for line_id in (hidden_item.id, "abc", None, -1):
+            result = self._decide(communication, line_id, "accepted")
+            self.assertFalse(result["ok"])
+        self.assertFalse(hidden_item.customer_decision)
+
+    def test_decision_outside_the_allowed_set_is_refused(self):
+        communication = self._send()
+        brakes = self._line(communication, "Brake pads")
+        scheduled = self._line(communication, "Oil service")
+        for line, decision in ((brakes, "maybe"), (brakes, "disagree"), (scheduled, "declined"), (brakes, 42)):
+            result = self._decide(communication, line.id, decision)
+            self.assertFalse(result["ok"], decision)
+            self.assertIn("not available", result["error"])
+        self.assertFalse(brakes.decision)
+        bad_reason = self._decide(communication, brakes.id, "declined", reason="<script>")
+        self.assertFalse(bad_reason["ok"])
+        self.assertFalse(brakes.decision)
+
+    def test_contact_question_is_kept_and_shown_as_text(self):
+        communication = self._send()
+        wipers = self._line(communication, "Wiper blades")
+        question = "<script>alert('x')</script> Which brand?"
+        self.assertTrue(self._decide(communication, wipers.id, "contact", question=question)["ok"])
+        self.assertEqual(wipers.contact_question, question)
+        page = self.url_open(f"/workshop/c/{communication._get_token()}")
+        self.assertNotIn("<script>alert('x')</script>", page.text)
+        self.assertIn("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Which brand?", page.text)
+        too_long = self._decide(communication, wipers.id, "contact", question="x" * 1001)
+        self.assertFalse(too_long["ok"])
+        self.assertEqual(wipers.contact_question, question)
+
+    def test_staff_preview_is_read_only_and_logs_nothing(self):
+        communication = self._send()
+        self.authenticate(self.receptionist.login, self.receptionist.login)
+        response = self.url_open(f"/workshop/preview/{communication.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Preview", response.text)
+        self.assertIn("disabled", response.text)
+        self.assertEqual(communication.state, "sent")
+        self.assertEqual(communication.event_ids.mapped("event_type"), ["sent"])
+
+    def test_preview_needs_a_logged_in_user(self):
+        communication = self._send()
+        response = self.url_open(f"/workshop/preview/{communication.id}", allow_redirects=False)
+        self.assertIn(response.status_code, (303, 302))
+        self.assertIn("/web/login", response.headers["Location"])

@@ -1,0 +1,95 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Command
+
+
+class RepairCommunicationSend(models.TransientModel):
+    """The "Customer communication" dialog: recipient, note, the items to share, send."""
+
+    _name = "repair.communication.send"
+    _description = "Send a customer communication"
+
+    order_id = fields.Many2one("repair.order", required=True, readonly=True)
+    currency_id = fields.Many2one(related="order_id.currency_id")
+    recipient_ids = fields.One2many("repair.communication.send.recipient", "wizard_id", string="Recipients")
+    note = fields.Text("Note for the customer", help="Shown on the customer's welcome window.")
+    # The order's own items: what is edited here is written to the work order.
+    work_item_ids = fields.One2many(related="order_id.work_item_ids", readonly=False, string="Items")
+    items_amount_total = fields.Monetary(related="order_id.items_amount_total")
+    last_overview_id = fields.Many2one(related="order_id.last_overview_id")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        for wizard in wizards.filtered(lambda w: not w.recipient_ids):
+            wizard._load_recipients()
+        return wizards
+
+    def _load_recipients(self):
+        """List every address of the order's contacts, the preferred one selected."""
+        self.ensure_one()
+        points = self.order_id._get_customer_contact_points()
+        chosen = next((i for i, p in enumerate(points) if p["preferred"] and not p["blocked"]), None)
+        if chosen is None:
+            chosen = next((i for i, p in enumerate(points) if not p["blocked"]), None)
+        self.recipient_ids = [
+            Command.create(
+                {
+                    "sequence": index,
+                    "role": point["role"],
+                    "partner_id": point["partner"].id,
+                    "channel": point["channel"],
+                    "kind": point["kind"],
+                    "address": point["address"],
+                    "blocked": point["blocked"],
+                    "selected": index == chosen,
+                }
+            )
+            for index, point in enumerate(points)
+        ]
+        if not self.note and self.order_id.last_overview_id:
+            self.note = self.order_id.last_overview_id.note
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Customer communication"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def action_send(self):
+        """Send a new version of the overview to the selected address."""
+        self.ensure_one()
+        recipient = self.recipient_ids.filtered("selected")[:1]
+        if not recipient:
+            raise UserError(self.env._("Choose the e-mail address or mobile number to send to."))
+        if recipient.blocked or recipient.partner_id.communication_blocked:
+            raise UserError(
+                self.env._(
+                    "%(name)s has blocked communication: choose another recipient.",
+                    name=recipient.partner_id.display_name,
+                )
+            )
+        if not self.order_id.work_item_ids.filtered("visible_to_customer"):
+            raise UserError(self.env._("Show at least one item to the customer (the eye) before sending."))
+        point = {
+            "role": recipient.role,
+            "partner": recipient.partner_id,
+            "channel": recipient.channel,
+            "address": recipient.address,
+        }
+        communication = self.order_id._prepare_customer_communication(point, note=self.note)
+        communication._send()
+        return {"type": "ir.actions.act_window_close"}
+
+    def action_resend(self):
+        """Send the current link again, unchanged, to the address it went to."""
+        self.ensure_one()
+        current = self.order_id.last_overview_id
+        if not current:
+            raise UserError(self.env._("Nothing was sent yet."))
+        current._send()
+        return {"type": "ir.actions.act_window_close"}
