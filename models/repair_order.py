@@ -254,6 +254,25 @@ class RepairOrder(models.Model):
             previous._log_event("superseded")
         return communication
 
+    def _get_preferred_contact_point(self, points=None):
+        """The address to pre-select: the first one on its owner's preferred channel, never a blocked one."""
+        self.ensure_one()
+        points = self._get_customer_contact_points() if points is None else points
+        reachable = [point for point in points if not point["blocked"]]
+        return next((point for point in reachable if point["preferred"]), reachable[0] if reachable else None)
+
+    def _send_overview_to_preferred_contact(self, note=False):
+        """Send a new version of the overview to the preferred address; returns it (or nothing to send to)."""
+        communications = self.env["repair.customer.communication"]
+        for order in self:
+            point = order._get_preferred_contact_point()
+            if not point:
+                continue
+            communication = order._prepare_customer_communication(point, note=note)
+            communication._send()
+            communications |= communication
+        return communications
+
     def action_open_customer_communication(self):
         """The send dialog."""
         self.ensure_one()

@@ -1,4 +1,4 @@
-# Run inside `odoo shell` by tools/demo.sh: prints the links worth opening in
+# Run inside `odoo shell` by scripts/demo.sh: prints the links worth opening in
 # the demo, one `LINK <label> <url>` line each.
 import os
 
@@ -8,3 +8,6 @@ order = env.ref("repair_customer_communication.demo_repair_order_01", raise_if_n
 print(f"LINK  Customers      {base}/odoo/action-repair_customer_communication.action_workshop_customers")
 if order:
     print(f"LINK  Work order     {base}/odoo/action-repair.action_repair_order_tree/{order.id}")
+    if order.last_overview_id:
+        url = order.last_overview_id.customer_url.replace(order.get_base_url(), base)
+        print(f"LINK  Customer page  {url}")

@@ -29,9 +29,7 @@ class RepairCommunicationSend(models.TransientModel):
         """List every address of the order's contacts, the preferred one selected."""
         self.ensure_one()
         points = self.order_id._get_customer_contact_points()
-        chosen = next((i for i, p in enumerate(points) if p["preferred"] and not p["blocked"]), None)
-        if chosen is None:
-            chosen = next((i for i, p in enumerate(points) if not p["blocked"]), None)
+        preferred = self.order_id._get_preferred_contact_point(points)
         self.recipient_ids = [
             Command.create(
                 {
@@ -42,7 +40,7 @@ class RepairCommunicationSend(models.TransientModel):
                     "kind": point["kind"],
                     "address": point["address"],
                     "blocked": point["blocked"],
-                    "selected": index == chosen,
+                    "selected": point is preferred,
                 }
             )
             for index, point in enumerate(points)
