@@ -92,6 +92,30 @@ class WorkshopCustomerPage(http.Controller):
             return {"ok": False, "error": str(error)}
         return {"ok": True}
 
+    @http.route("/workshop/c/<string:token>/reopen", type="jsonrpc", auth="public", methods=["POST"])
+    def reopen(self, token, **kwargs):
+        """ "I changed my mind", once, until reception closes the overview for changes."""
+        env = request.env
+        communication = env["repair.customer.communication"]._find_by_token(token)
+        try:
+            if not communication:
+                raise CustomerPageError(
+                    env._("This link is not valid (any more). Please use the latest link you received.")
+                )
+            try:
+                communication._lock_for_answer()
+            except UserError as error:
+                raise CustomerPageError(str(error)) from error
+            if not communication._can_reopen():
+                raise CustomerPageError(env._("This overview can no longer be changed: please call the workshop."))
+            communication._reopen_by_customer(
+                ip_address=request.httprequest.remote_addr,
+                user_agent=(request.httprequest.user_agent.string or "")[:255],
+            )
+        except CustomerPageError as error:
+            return {"ok": False, "error": str(error)}
+        return {"ok": True}
+
     # ------------------------------------------------------------------
     # Tooling
     # ------------------------------------------------------------------

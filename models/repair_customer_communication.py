@@ -80,6 +80,9 @@ class RepairCustomerCommunication(models.Model):
     remark_ids = fields.One2many("repair.customer.remark", "communication_id", string="Remarks")
     event_ids = fields.One2many("repair.customer.event", "communication_id", string="Log")
     customer_url = fields.Char("Customer link", compute="_compute_customer_url")
+    reopened = fields.Boolean(
+        readonly=True, copy=False, help='The customer already used "I changed my mind" once on this version.'
+    )
 
     _token_hash_unique = models.Constraint("UNIQUE (token_hash)", "A link token must be unique.")
 
@@ -347,8 +350,10 @@ class RepairCustomerCommunication(models.Model):
         self.ensure_one()
         now = fields.Datetime.now()
         self.write({"state": "confirmed", "confirmed_at": now})
-        for line in self.line_ids.filtered("decision"):
-            line.work_item_id.sudo().customer_decision = line.decision
+        # One write per decision, not per item: confirming costs the same for 5 or 100 items.
+        for decision in {line.decision for line in self.line_ids if line.decision}:
+            lines = self.line_ids.filtered(lambda line, decision=decision: line.decision == decision)
+            lines.work_item_id.sudo().customer_decision = decision
         self._log_event("confirmed", ip_address=ip_address, user_agent=user_agent)
         counts = {
             key: len(self.line_ids.filtered(lambda line, key=key: line.decision == key))
@@ -369,3 +374,25 @@ class RepairCustomerCommunication(models.Model):
             summary=self.env._("Customer answered the overview"),
             user_id=(order.user_id or self.env.ref("base.user_admin")).id,
         )
+
+    def _reopen_by_customer(self, ip_address=False, user_agent=False):
+        """ "I changed my mind": the confirmed answer opens once more, and reception is told."""
+        self.ensure_one()
+        self.write({"state": "opened", "confirmed_at": False, "reopened": True})
+        self._log_event("reopened", ip_address=ip_address, user_agent=user_agent)
+        order = self.order_id.sudo()
+        order.message_post(
+            body=self.env._(
+                "%(name)s changed their mind and reopened the overview.", name=self.partner_id.display_name
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        order.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Customer reopened the overview"),
+            user_id=(order.user_id or self.env.ref("base.user_admin")).id,
+        )
+
+    def _can_reopen(self):
+        self.ensure_one()
+        return self.state == "confirmed" and not self.reopened

@@ -273,6 +273,22 @@ class RepairOrder(models.Model):
             communications |= communication
         return communications
 
+    def action_apply_customer_answers(self):
+        """Authorise what the customer wants, refuse what they declined; leave the rest to decide."""
+        mapping = {"accepted": "approved", "declined": "refused", "disagree": "refused"}
+        for item in self.work_item_ids:
+            authorization = mapping.get(item.customer_decision)
+            if authorization and item.authorization != authorization:
+                item.authorization = authorization
+
+    def action_close_customer_overview(self):
+        """No more changes from the customer: the mechanics work from the authorised items."""
+        for order in self:
+            overview = order.last_overview_id
+            if overview and overview.state in ("sent", "delivered", "opened", "confirmed"):
+                overview.write({"state": "closed", "closed_at": fields.Datetime.now()})
+                overview._log_event("closed")
+
     def action_open_customer_communication(self):
         """The send dialog."""
         self.ensure_one()

@@ -12,11 +12,7 @@ scripts=("$ROOT"/bench/*.py)
 DB="rcc_bench_$(date +%s)_$$"
 CONF="$LOCAL/bench.conf"
 write_odoo_config "$CONF" "$(free_port)" 25
-cleanup() {
-    pg_sql "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null 2>&1 || true
-    rm -rf "$LOCAL/data/filestore/$DB"
-}
-trap cleanup EXIT
+trap 'drop_databases "$DB"' EXIT
 say "Installing the module on the throwaway database '$DB' ..."
 odoo_bin -c "$CONF" -d "$DB" -i "$MODULE" --stop-after-init --log-level=warn
 for script in "${scripts[@]}"; do

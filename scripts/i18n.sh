@@ -8,11 +8,7 @@ ensure_database_server
 DB="rcc_i18n_$(date +%s)_$$"
 CONF="$LOCAL/i18n.conf"
 write_odoo_config "$CONF" "$(free_port)" 25
-cleanup() {
-    pg_sql "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null 2>&1 || true
-    rm -rf "$LOCAL/data/filestore/$DB"
-}
-trap cleanup EXIT
+trap 'drop_databases "$DB"' EXIT
 odoo_bin -c "$CONF" -d "$DB" -i "$MODULE" --stop-after-init --log-level=warn
 odoo_bin i18n export -c "$CONF" -d "$DB" -l pot -- "$MODULE"
 command -v msgmerge >/dev/null 2>&1 || die "msgmerge is missing (Debian: apt-get install gettext)."

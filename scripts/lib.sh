@@ -208,6 +208,15 @@ with conn.cursor() as cr:
 EOF
 }
 
+# Drops throwaway databases and their filestores (for EXIT traps).
+drop_databases() {
+    local db
+    for db in "$@"; do
+        pg_sql "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
+        rm -rf "$LOCAL/data/filestore/$db"
+    done
+}
+
 db_exists() {
     [ "$(pg_sql "SELECT count(*) FROM pg_database WHERE datname = '$1'")" = 1 ]
 }

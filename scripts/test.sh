@@ -17,13 +17,7 @@ DB="rcc_test_$STAMP"
 DB_ODOO="rcc_test_odoo_$STAMP"
 CONF="$LOCAL/test.conf"
 write_odoo_config "$CONF" "$(free_port)" 25
-cleanup() {
-    for db in "$DB" "$DB_ODOO"; do
-        pg_sql "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
-        rm -rf "$LOCAL/data/filestore/$db"
-    done
-}
-trap cleanup EXIT
+trap 'drop_databases "$DB" "$DB_ODOO"' EXIT
 
 START=$(date +%s)
 say "Installing the module on two throwaway databases (with and without demo data) ..."

@@ -15,6 +15,7 @@ export class WorkshopCustomerOverview extends Interaction {
         ".o_workshop_reason_select": { "t-on-change.withTarget": this.onDetailChange },
         ".o_workshop_question_input": { "t-on-change.withTarget": this.onDetailChange },
         ".o_workshop_confirm": { "t-on-click.prevent": this.locked(this.onConfirm, true) },
+        ".o_workshop_reopen": { "t-on-click.prevent": this.locked(this.onReopen, true) },
     };
 
     setup() {
@@ -55,6 +56,15 @@ export class WorkshopCustomerOverview extends Interaction {
             window.location.reload();
         } else {
             this.showResult(result);
+        }
+    }
+
+    async onReopen() {
+        const result = await this.waitFor(rpc(`${this.baseUrl}/reopen`, {}));
+        if (result.ok) {
+            window.location.reload();
+        } else {
+            window.alert(result.error);
         }
     }
 

@@ -1,0 +1,81 @@
+from odoo.fields import Command
+from odoo.tests import HttpCase, tagged
+
+from .common import WorkshopCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerPageQueries(HttpCase, WorkshopCommon):
+    """The customer's page and the confirmation cost the same SQL for 5 or 100 items."""
+
+    def _order_with_items(self, count):
+        categories = ["scheduled", "necessary", "recommended", "ok"]
+        return self._create_order(
+            self.company_a,
+            partner_id=self.emile.id,
+            driver_id=self.emile.id,
+            work_item_ids=[
+                Command.create(
+                    {
+                        "name": f"Item {index}",
+                        "category": categories[index % 4],
+                        "price_unit": 10.0 + index,
+                        "customer_note": f"Note {index}",
+                    }
+                )
+                for index in range(count)
+            ],
+        )
+
+    def _send(self, order):
+        point = {"role": "driver", "partner": self.emile, "channel": "email", "address": self.emile.email}
+        communication = order._prepare_customer_communication(point)
+        communication._send()
+        return communication
+
+    def _queries(self, func):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        func()
+        return self.cr.sql_log_count - before
+
+    def _page_queries(self, communication):
+        url = f"/workshop/c/{communication._get_token()}"
+        self.url_open(url)  # first open: state change, warm caches
+
+        def open_page():
+            response = self.url_open(url)
+            self.assertEqual(response.status_code, 200)
+
+        return self._queries(open_page)
+
+    def _confirm_queries(self, communication):
+        token = communication._get_token()
+        for line in communication.line_ids.filtered(lambda line: line._needs_decision()):
+            self.make_jsonrpc_request(f"/workshop/c/{token}/decide", {"line_id": line.id, "decision": "accepted"})
+
+        def confirm():
+            result = self.make_jsonrpc_request(f"/workshop/c/{token}/confirm", {})
+            self.assertTrue(result["ok"], result)
+
+        return self._queries(confirm)
+
+    def test_page_queries_do_not_grow_with_items(self):
+        small = self._send(self._order_with_items(5))
+        large = self._send(self._order_with_items(100))
+        self._page_queries(small)  # warm the templates and assets
+        small_count = self._page_queries(small)
+        large_count = self._page_queries(large)
+        self.assertGreater(small_count, 0)
+        self.assertEqual(small_count, large_count)
+
+    def test_confirm_queries_do_not_grow_with_items(self):
+        self._confirm_queries(self._send(self._order_with_items(5)))  # warm the caches
+        small = self._send(self._order_with_items(5))
+        large = self._send(self._order_with_items(100))
+        small_count = self._confirm_queries(small)
+        large_count = self._confirm_queries(large)
+        self.assertGreater(small_count, 0)
+        self.assertEqual(small_count, large_count)
+        self.assertEqual(large.state, "confirmed")
