@@ -287,6 +287,7 @@ class RepairCustomerCommunication(models.Model):
             body,
             partner_ids=self.partner_id.ids,
             sms_pid_to_number={self.partner_id.id: self.address},
+            put_in_queue=True,  # Odoo's SMS queue and cron deliver it, through any configured provider
         )
 
     # ------------------------------------------------------------------

@@ -88,6 +88,8 @@ class TestCustomerPage(HttpCase, WorkshopCommon):
         sms = self.env["sms.sms"].search([("number", "=", self.customer.phone)])
         self.assertEqual(len(sms), 1)
         self.assertIn(communication._get_token(), sms.body)
+        self.assertEqual(sms.state, "outgoing", "queued for Odoo's SMS cron, not sent inside the transaction")
+        self.assertIn(communication._get_token(), self.page_order.message_ids[0].body)
 
     def test_resend_sends_the_same_link(self):
         communication = self._send()
