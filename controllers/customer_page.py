@@ -1,6 +1,7 @@
 from odoo import fields, http
 from odoo.exceptions import UserError
 from odoo.http import request
+from odoo.tools.mimetypes import guess_mimetype
 
 from ..models.repair_customer_communication_line import DECLINE_REASONS
 from ..models.repair_work_item import CUSTOMER_DECISIONS, WORK_ITEM_CATEGORIES
@@ -12,6 +13,21 @@ NO_STORE_HEADERS = [
     ("X-Robots-Tag", "noindex, nofollow"),
 ]
 MAX_QUESTION_LENGTH = 1000
+MAX_SUBJECT_LENGTH = 120
+MAX_REMARK_LENGTH = 4000
+MAX_REMARK_FILES = 5
+MAX_FILE_SIZE = 10 * 1024 * 1024
+# Photos and videos, recognised by their content (a renamed file is refused).
+ALLOWED_FILE_TYPES = {
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "image/gif",
+    "image/heic",
+    "video/mp4",
+    "video/quicktime",
+    "video/webm",
+}
 
 
 class CustomerPageError(Exception):
@@ -92,6 +108,29 @@ class WorkshopCustomerPage(http.Controller):
             return {"ok": False, "error": str(error)}
         return {"ok": True}
 
+    @http.route("/workshop/c/<string:token>/remark", type="http", auth="public", methods=["POST"], sitemap=False)
+    def add_remark(self, token, subject="", body="", **kwargs):
+        """A remark with photos or videos; checked whole before anything is stored."""
+        env = request.env
+        try:
+            communication = self._answerable_communication(token)
+            subject, body = (subject or "").strip(), (body or "").strip()
+            if not subject:
+                raise CustomerPageError(env._("Please give your remark a subject."))
+            if len(subject) > MAX_SUBJECT_LENGTH or len(body) > MAX_REMARK_LENGTH:
+                raise CustomerPageError(
+                    env._(
+                        "Your remark is too long (subject at most %(subject)s characters, text at most %(text)s).",
+                        subject=MAX_SUBJECT_LENGTH,
+                        text=MAX_REMARK_LENGTH,
+                    )
+                )
+            files = self._read_remark_files(request.httprequest.files.getlist("files"))
+            communication._add_customer_remark(subject, body, files)
+        except CustomerPageError as error:
+            return request.make_json_response({"ok": False, "error": str(error)}, headers=NO_STORE_HEADERS)
+        return request.make_json_response({"ok": True}, headers=NO_STORE_HEADERS)
+
     @http.route("/workshop/c/<string:token>/reopen", type="jsonrpc", auth="public", methods=["POST"])
     def reopen(self, token, **kwargs):
         """ "I changed my mind", once, until reception closes the overview for changes."""
@@ -161,6 +200,25 @@ class WorkshopCustomerPage(http.Controller):
             raise CustomerPageError(
                 env._("Your question is too long (at most %(max)s characters).", max=MAX_QUESTION_LENGTH)
             )
+
+    def _read_remark_files(self, uploads):
+        """[(name, mimetype, content)] of the uploaded files, all checked before any is kept."""
+        env = request.env
+        uploads = [upload for upload in uploads if upload and upload.filename]
+        if len(uploads) > MAX_REMARK_FILES:
+            raise CustomerPageError(env._("At most %(count)s files per remark.", count=MAX_REMARK_FILES))
+        files = []
+        for upload in uploads:
+            content = upload.read(MAX_FILE_SIZE + 1)
+            if len(content) > MAX_FILE_SIZE:
+                raise CustomerPageError(env._("%(name)s is too large (at most 10 MB per file).", name=upload.filename))
+            mimetype = guess_mimetype(content, default="application/octet-stream")
+            if mimetype not in ALLOWED_FILE_TYPES:
+                raise CustomerPageError(
+                    env._("%(name)s is not a photo or a video we can accept.", name=upload.filename)
+                )
+            files.append((upload.filename[:128], mimetype, content))
+        return files
 
     def _record_opened(self, communication):
         if communication.state in ("sent", "delivered"):

@@ -397,3 +397,39 @@ class RepairCustomerCommunication(models.Model):
     def _can_reopen(self):
         self.ensure_one()
         return self.state == "confirmed" and not self.reopened
+
+    def _add_customer_remark(self, subject, body, files):
+        """Store a remark and its files (already checked) as one important item for reception."""
+        self.ensure_one()
+        remark = (
+            self.env["repair.customer.remark"]
+            .sudo()
+            .create(
+                {
+                    "order_id": self.order_id.id,
+                    "communication_id": self.id,
+                    "subject": subject,
+                    "body": body,
+                }
+            )
+        )
+        if files:
+            attachments = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    [
+                        {
+                            "name": name,
+                            "mimetype": mimetype,
+                            "raw": content,
+                            "res_model": remark._name,
+                            "res_id": remark.id,
+                        }
+                        for name, mimetype, content in files
+                    ]
+                )
+            )
+            remark.attachment_ids = attachments
+        self._log_event("answered", details=self.env._("Remark: %(subject)s", subject=subject))
+        return remark

@@ -260,3 +260,90 @@ class TestCustomerPage(HttpCase, WorkshopCommon):
         response = self.url_open(f"/workshop/preview/{communication.id}", allow_redirects=False)
         self.assertIn(response.status_code, (303, 302))
         self.assertIn("/web/login", response.headers["Location"])
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerRemarks(HttpCase, WorkshopCommon):
+    """Remarks with photos: limits, disguised files, and what mechanics see."""
+
+    PNG = (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+        b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+    )
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.remark_order = cls._create_order(
+            cls.company_a,
+            partner_id=cls.emile.id,
+            driver_id=cls.emile.id,
+            work_item_ids=[Command.create({"name": "Brake pads", "category": "necessary", "price_unit": 200.0})],
+        )
+        point = {"role": "driver", "partner": cls.emile, "channel": "email", "address": cls.emile.email}
+        cls.communication = cls.remark_order._prepare_customer_communication(point)
+        cls.communication._send()
+
+    def _post_remark(self, data, files=None):
+        self.url_open("/web/login")  # a session with its CSRF token
+        token = self.communication._get_token()
+        csrf = self.opener.get(f"{self.base_url()}/workshop/c/{token}").text.split('csrf_token: "')[1].split('"')[0]
+        response = self.url_open(f"/workshop/c/{token}/remark", data=dict(data, csrf_token=csrf), files=files or [])
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("no-store", response.headers["Cache-Control"])
+        return response.json()
+
+    def test_remark_with_a_photo(self):
+        result = self._post_remark(
+            {"subject": "Noise", "body": "<b>Rattles</b> at 80 km/h"}, files=[("files", ("noise.png", self.PNG))]
+        )
+        self.assertTrue(result["ok"], result)
+        remark = self.remark_order.customer_remark_ids
+        self.assertEqual(remark.subject, "Noise")
+        self.assertEqual(remark.body, "<b>Rattles</b> at 80 km/h")
+        self.assertEqual(remark.attachment_ids.mimetype, "image/png")
+        page = self.url_open(f"/workshop/c/{self.communication._get_token()}")
+        self.assertIn("&lt;b&gt;Rattles&lt;/b&gt;", page.text)
+        self.assertNotIn("<b>Rattles</b>", page.text)
+
+    def test_disguised_or_oversize_files_leave_nothing_behind(self):
+        attachments_before = self.env["ir.attachment"].search_count([])
+        disguised = self._post_remark(
+            {"subject": "Photo"}, files=[("files", ("photo.jpg", b"#!/bin/sh\necho not a photo\n"))]
+        )
+        self.assertFalse(disguised["ok"])
+        self.assertIn("photo.jpg", disguised["error"])
+        too_many = self._post_remark(
+            {"subject": "Photos"}, files=[("files", (f"p{i}.png", self.PNG)) for i in range(6)]
+        )
+        self.assertFalse(too_many["ok"])
+        big = self._post_remark(
+            {"subject": "Video"}, files=[("files", ("big.png", self.PNG + b"0" * (10 * 1024 * 1024)))]
+        )
+        self.assertFalse(big["ok"])
+        self.assertIn("too large", big["error"])
+        # A good file next to a bad one: the whole remark is refused.
+        mixed = self._post_remark(
+            {"subject": "Mixed"}, files=[("files", ("ok.png", self.PNG)), ("files", ("bad.png", b"MZ\x90\x00"))]
+        )
+        self.assertFalse(mixed["ok"])
+        self.assertFalse(self.remark_order.customer_remark_ids)
+        self.assertEqual(self.env["ir.attachment"].search_count([]), attachments_before)
+
+    def test_remark_needs_a_subject_and_an_open_overview(self):
+        self.assertFalse(self._post_remark({"subject": "  ", "body": "text"})["ok"])
+        self.assertFalse(self._post_remark({"subject": "x" * 121})["ok"])
+        self.communication.sudo().state = "closed"
+        closed = self._post_remark({"subject": "Late"})
+        self.assertFalse(closed["ok"])
+        self.assertFalse(self.remark_order.customer_remark_ids)
+
+    def test_mechanics_see_only_shared_remarks(self):
+        self.assertTrue(self._post_remark({"subject": "Keys", "body": "Spare key in the glovebox"})["ok"])
+        remark = self.remark_order.customer_remark_ids
+        as_mechanic = self.env["repair.customer.remark"].with_user(self.mechanic)
+        self.assertFalse(as_mechanic.search([("id", "=", remark.id)]))
+        remark.with_user(self.receptionist).action_share_with_mechanics()
+        remark.with_user(self.receptionist).action_mark_read()
+        self.assertEqual(as_mechanic.search([("id", "=", remark.id)]), remark)
+        self.assertTrue(remark.is_read)

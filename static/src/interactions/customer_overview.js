@@ -16,6 +16,7 @@ export class WorkshopCustomerOverview extends Interaction {
         ".o_workshop_question_input": { "t-on-change.withTarget": this.onDetailChange },
         ".o_workshop_confirm": { "t-on-click.prevent": this.locked(this.onConfirm, true) },
         ".o_workshop_reopen": { "t-on-click.prevent": this.locked(this.onReopen, true) },
+        ".o_workshop_remark_form": { "t-on-submit.prevent.withTarget": this.locked(this.onRemarkSubmit, true) },
     };
 
     setup() {
@@ -56,6 +57,20 @@ export class WorkshopCustomerOverview extends Interaction {
             window.location.reload();
         } else {
             this.showResult(result);
+        }
+    }
+
+    async onRemarkSubmit(ev, form) {
+        const data = new FormData(form);
+        data.append("csrf_token", odoo.csrf_token);
+        const response = await this.waitFor(fetch(`${this.baseUrl}/remark`, { method: "POST", body: data }));
+        const result = await this.waitFor(response.json());
+        if (result.ok) {
+            window.location.reload();
+        } else {
+            const errorEl = form.querySelector(".o_workshop_remark_error");
+            errorEl.textContent = result.error;
+            errorEl.classList.remove("d-none");
         }
     }
 
