@@ -289,6 +289,30 @@ class RepairOrder(models.Model):
                 overview.write({"state": "closed", "closed_at": fields.Datetime.now()})
                 overview._log_event("closed")
 
+    def _update_sent_overview(self):
+        """Keep the customer's overview in line with the items after a change.
+
+        Not opened yet: the same link shows the new prices. Opened: a new version
+        goes out at once and shows what changed. Confirmed or closed: nothing
+        changes behind the customer's back (reception sends a new overview).
+        """
+        for order in self:
+            overview = order.last_overview_id
+            if not overview or overview.state not in ("sent", "delivered", "opened"):
+                continue
+            if overview.state in ("sent", "delivered"):
+                overview.line_ids.sudo().unlink()
+                overview._snapshot_items(order.work_item_ids.filtered("visible_to_customer"))
+                continue
+            point = {
+                "role": overview.recipient_role,
+                "partner": overview.partner_id,
+                "channel": overview.channel,
+                "address": overview.address,
+            }
+            new_version = order._prepare_customer_communication(point, note=overview.note)
+            new_version._send()
+
     def action_open_customer_communication(self):
         """The send dialog."""
         self.ensure_one()
@@ -298,7 +322,8 @@ class RepairOrder(models.Model):
             "res_model": "repair.communication.send",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_order_id": self.id},
+            # Prices edited in the dialog go out with the version it sends, not as one more.
+            "context": {"default_order_id": self.id, "repair_skip_overview_update": True},
         }
 
     def action_preview_customer_communication(self):

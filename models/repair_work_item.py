@@ -17,6 +17,11 @@ CUSTOMER_DECISIONS = [
     ("disagree", "Does not agree"),
 ]
 
+# Changes the customer must see on an overview already sent.
+CUSTOMER_VISIBLE_FIELDS = frozenset(
+    {"name", "customer_note", "quantity", "price_unit", "tax_ids", "product_id", "visible_to_customer", "category"}
+)
+
 # What a mechanic may not change: the price and what the customer and the
 # reception decided.
 RECEPTION_ONLY_FIELDS = frozenset(
@@ -175,7 +180,25 @@ class RepairWorkItem(models.Model):
 
     def write(self, vals):
         self._check_reception_only_fields(vals)
-        return super().write(vals)
+        result = super().write(vals)
+        if CUSTOMER_VISIBLE_FIELDS.intersection(vals) and not self.env.context.get("repair_skip_overview_update"):
+            self.order_id._update_sent_overview()
+        return result
+
+    @api.onchange("price_unit", "quantity", "tax_ids")
+    def _onchange_price_warn_opened_overview(self):
+        overview = self.order_id.last_overview_id
+        if overview and overview.state == "opened":
+            return {
+                "warning": {
+                    "title": self.env._("The customer has already opened the overview"),
+                    "message": self.env._(
+                        "When you save, the customer automatically receives an updated link that shows "
+                        "what changed. Discard your changes to keep the overview as it is."
+                    ),
+                }
+            }
+        return None
 
     # ------------------------------------------------------------------
     # Tooling

@@ -148,8 +148,10 @@ class TestCustomerPage(HttpCase, WorkshopCommon):
 
     def test_outdated_link_shows_the_current_version_with_what_changed(self):
         first = self._send()
-        self.items["Brake pads"].price_unit = 250.0
-        second = self._send()
+        self.url_open(f"/workshop/c/{first._get_token()}")  # the customer opens it
+        self.assertEqual(first.state, "opened")
+        self.items["Brake pads"].price_unit = 250.0  # a new version goes out by itself
+        second = self.page_order.last_overview_id
         self.assertEqual(first.state, "superseded")
         self.assertEqual(second.version, 2)
         response = self.url_open(f"/workshop/c/{first._get_token()}")
@@ -347,3 +349,58 @@ class TestCustomerRemarks(HttpCase, WorkshopCommon):
         remark.with_user(self.receptionist).action_mark_read()
         self.assertEqual(as_mechanic.search([("id", "=", remark.id)]), remark)
         self.assertTrue(remark.is_read)
+
+
+@tagged("post_install", "-at_install")
+class TestUpdatedPrices(WorkshopCommon):
+    """A price changed after sending: the customer's page follows, and sees what changed."""
+
+    def setUp(self):
+        super().setUp()
+        self.price_order = self._create_order(
+            self.company_a,
+            partner_id=self.emile.id,
+            driver_id=self.emile.id,
+            work_item_ids=[
+                Command.create({"name": "Brake pads", "category": "necessary", "price_unit": 200.0}),
+                Command.create({"name": "Wipers", "category": "recommended", "price_unit": 30.0}),
+            ],
+        )
+        self.pads = self.price_order.work_item_ids.filtered(lambda item: item.name == "Brake pads")
+        point = {"role": "driver", "partner": self.emile, "channel": "email", "address": self.emile.email}
+        self.overview = self.price_order._prepare_customer_communication(point, note="See you soon")
+        self.overview._send()
+
+    def test_not_opened_yet_same_link_new_prices(self):
+        self.pads.with_user(self.receptionist).price_unit = 250.0
+        self.assertEqual(self.price_order.last_overview_id, self.overview)
+        self.assertEqual(self.overview.line_ids.filtered(lambda line: line.name == "Brake pads").price_subtotal, 250.0)
+
+    def test_opened_overview_gets_a_new_version_sent_automatically(self):
+        self.overview.state = "opened"
+        warning = self.pads.with_user(self.receptionist)._onchange_price_warn_opened_overview()
+        self.assertIn("already opened", warning["warning"]["title"])
+        mails_before = self.env["mail.mail"].search_count([("model", "=", self.overview._name)])
+        self.pads.with_user(self.receptionist).price_unit = 250.0
+        new_version = self.price_order.last_overview_id
+        self.assertNotEqual(new_version, self.overview)
+        self.assertEqual(new_version.version, 2)
+        self.assertEqual(new_version.state, "sent")
+        self.assertEqual(new_version.note, "See you soon")
+        self.assertEqual(self.overview.state, "superseded")
+        self.assertEqual(self.overview._current_version(), new_version)
+        changed = new_version.line_ids.filtered("is_changed")
+        self.assertEqual(changed.name, "Brake pads")
+        self.assertEqual(changed.previous_price_total, 242.0)  # 200 + 21% VAT
+        self.assertEqual(self.env["mail.mail"].search_count([("model", "=", self.overview._name)]), mails_before + 1)
+
+    def test_confirmed_overview_is_not_changed_behind_the_customer(self):
+        self.overview.state = "confirmed"
+        self.pads.with_user(self.receptionist).price_unit = 250.0
+        self.assertEqual(self.price_order.last_overview_id, self.overview)
+        self.assertEqual(self.overview.line_ids.filtered(lambda line: line.name == "Brake pads").price_subtotal, 200.0)
+
+    def test_edits_in_the_send_dialog_do_not_send_an_extra_version(self):
+        self.overview.state = "opened"
+        self.pads.with_context(repair_skip_overview_update=True).price_unit = 260.0
+        self.assertEqual(self.price_order.last_overview_id, self.overview)
