@@ -1,4 +1,5 @@
 from . import fleet_vehicle
+from . import mail_mail
 from . import repair_customer_communication
 from . import repair_customer_communication_line
 from . import repair_customer_event
@@ -8,3 +9,4 @@ from . import repair_work_item
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import sms_sms

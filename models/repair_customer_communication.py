@@ -80,6 +80,7 @@ class RepairCustomerCommunication(models.Model):
     remark_ids = fields.One2many("repair.customer.remark", "communication_id", string="Remarks")
     event_ids = fields.One2many("repair.customer.event", "communication_id", string="Log")
     customer_url = fields.Char("Customer link", compute="_compute_customer_url")
+    sms_message_id = fields.Many2one("mail.message", "SMS message", readonly=True, copy=False, index="btree_not_null")
     reopened = fields.Boolean(
         readonly=True, copy=False, help='The customer already used "I changed my mind" once on this version.'
     )
@@ -283,7 +284,7 @@ class RepairCustomerCommunication(models.Model):
         self.ensure_one()
         template = self.env.ref(f"repair_customer_communication.sms_template_{self.kind}")
         body = template._render_field("body", self.ids, compute_lang=True)[self.id]
-        self.order_id._message_sms(
+        self.sms_message_id = self.order_id._message_sms(
             body,
             partner_ids=self.partner_id.ids,
             sms_pid_to_number={self.partner_id.id: self.address},
@@ -433,3 +434,23 @@ class RepairCustomerCommunication(models.Model):
             remark.attachment_ids = attachments
         self._log_event("answered", details=self.env._("Remark: %(subject)s", subject=subject))
         return remark
+
+    def _mark_delivered(self):
+        """The e-mail or SMS left through its provider: "received, not opened"."""
+        for communication in self.filtered(lambda c: c.state == "sent"):
+            communication.write({"state": "delivered", "delivered_at": fields.Datetime.now()})
+            communication._log_event("delivered")
+
+    def _mark_delivery_failed(self, reason):
+        """Log the failure where reception looks: the communication log and the chatter."""
+        for communication in self:
+            communication._log_event("failed", details=str(reason or ""))
+            communication.order_id.sudo().message_post(
+                body=self.env._(
+                    "The %(channel)s to %(address)s could not be delivered: %(reason)s",
+                    channel=dict(self._fields["channel"]._description_selection(self.env))[communication.channel],
+                    address=communication.address,
+                    reason=reason or self.env._("unknown reason"),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
