@@ -18,35 +18,34 @@ class RepairCommunicationSend(models.TransientModel):
     items_amount_total = fields.Monetary(related="order_id.items_amount_total")
     last_overview_id = fields.Many2one(related="order_id.last_overview_id")
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        wizards = super().create(vals_list)
-        for wizard in wizards.filtered(lambda w: not w.recipient_ids):
-            wizard._load_recipients()
-        return wizards
-
-    def _load_recipients(self):
+    @api.model
+    def default_get(self, fields_list):
         """List every address of the order's contacts, the preferred one selected."""
-        self.ensure_one()
-        points = self.order_id._get_customer_contact_points()
-        preferred = self.order_id._get_preferred_contact_point(points)
-        self.recipient_ids = [
-            Command.create(
-                {
-                    "sequence": index,
-                    "role": point["role"],
-                    "partner_id": point["partner"].id,
-                    "channel": point["channel"],
-                    "kind": point["kind"],
-                    "address": point["address"],
-                    "blocked": point["blocked"],
-                    "selected": point is preferred,
-                }
-            )
-            for index, point in enumerate(points)
-        ]
-        if not self.note and self.order_id.last_overview_id:
-            self.note = self.order_id.last_overview_id.note
+        values = super().default_get(fields_list)
+        order = self.env["repair.order"].browse(values.get("order_id") or self.env.context.get("default_order_id"))
+        if not order:
+            return values
+        points = order._get_customer_contact_points()
+        preferred = order._get_preferred_contact_point(points)
+        if "recipient_ids" in fields_list:
+            values["recipient_ids"] = [
+                Command.create(
+                    {
+                        "sequence": index,
+                        "role": point["role"],
+                        "partner_id": point["partner"].id,
+                        "channel": point["channel"],
+                        "kind": point["kind"],
+                        "address": point["address"],
+                        "blocked": point["blocked"],
+                        "selected": point is preferred,
+                    }
+                )
+                for index, point in enumerate(points)
+            ]
+        if "note" in fields_list and not values.get("note") and order.last_overview_id:
+            values["note"] = order.last_overview_id.note
+        return values
 
     def _reopen(self):
         return {
