@@ -46,17 +46,36 @@ class WorkshopCustomerPage(http.Controller):
     # ------------------------------------------------------------------
 
     @http.route("/workshop/c/<string:token>", type="http", auth="public", methods=["GET"], sitemap=False)
-    def customer_page(self, token, **kwargs):
+    def customer_page(self, token, lang=None, **kwargs):
         communication = request.env["repair.customer.communication"]._find_by_token(token)
         if not communication:
             return self._invalid_link_page()
         if communication.state == "superseded":
             current = communication._current_version()
             if current != communication and current.state not in ("draft", "revoked"):
-                return self._render_page(current, outdated_from=communication)
+                return self._render_page(current, outdated_from=communication, lang=lang)
             return self._invalid_link_page()
         self._record_opened(communication)
-        return self._render_page(communication)
+        return self._render_page(communication, lang=lang)
+
+    @http.route(
+        "/workshop/c/<string:token>/photo/<int:attachment_id>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        sitemap=False,
+    )
+    def item_photo(self, token, attachment_id, **kwargs):
+        """A photo or video of an item the customer's overview shows, and nothing else."""
+        communication = request.env["repair.customer.communication"]._find_by_token(token)
+        communication = communication._current_version() if communication else communication
+        attachment = communication.line_ids.work_item_id.attachment_ids.filtered(lambda a: a.id == attachment_id)
+        if not attachment:
+            return request.not_found()
+        stream = request.env["ir.binary"]._get_stream_from(attachment)
+        response = stream.get_response(as_attachment=False)
+        response.headers.extend(NO_STORE_HEADERS)
+        return response
 
     @http.route("/workshop/preview/<int:communication_id>", type="http", auth="user", methods=["GET"], sitemap=False)
     def staff_preview(self, communication_id, **kwargs):
@@ -229,9 +248,12 @@ class WorkshopCustomerPage(http.Controller):
             user_agent=(request.httprequest.user_agent.string or "")[:255],
         )
 
-    def _render_page(self, communication, preview=False, outdated_from=None):
-        lang = communication.lang or communication.partner_id.lang
-        if lang and request.env["res.lang"]._lang_get(lang):
+    def _render_page(self, communication, preview=False, outdated_from=None, lang=None):
+        """The page in the language asked on the page, else the customer's."""
+        languages = request.env["res.lang"].sudo().search([("active", "=", True)])
+        if lang not in languages.mapped("code"):
+            lang = communication.lang or communication.partner_id.lang
+        if lang in languages.mapped("code"):
             request.update_context(lang=lang)
         communication = communication.with_context(lang=request.env.lang)
         values = {
@@ -247,6 +269,8 @@ class WorkshopCustomerPage(http.Controller):
             "preview": preview,
             "outdated_from": outdated_from,
             "token": None if preview else communication._get_token(),
+            "languages": languages,
+            "current_lang": request.env.lang,
         }
         response = request.render("repair_customer_communication.customer_overview_page", values)
         response.headers.extend(NO_STORE_HEADERS)

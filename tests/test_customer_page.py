@@ -247,6 +247,37 @@ class TestCustomerPage(HttpCase, WorkshopCommon):
         self.assertFalse(too_long["ok"])
         self.assertEqual(wipers.contact_question, question)
 
+    def test_item_photos_are_served_only_for_items_of_the_overview(self):
+        png = TestCustomerRemarks.PNG
+        Attachment = self.env["ir.attachment"]
+        shown = Attachment.create({"name": "pads.png", "raw": png, "res_model": "repair.work.item"})
+        hidden = Attachment.create({"name": "internal.png", "raw": png, "res_model": "repair.work.item"})
+        unrelated = Attachment.create({"name": "other.png", "raw": png})
+        self.items["Brake pads"].attachment_ids = shown
+        self.items["Hidden internal check"].attachment_ids = hidden
+        communication = self._send()
+        token = communication._get_token()
+        page = self.url_open(f"/workshop/c/{token}")
+        self.assertIn(f"/workshop/c/{token}/photo/{shown.id}", page.text)
+        photo = self.url_open(f"/workshop/c/{token}/photo/{shown.id}")
+        self.assertEqual(photo.status_code, 200)
+        self.assertEqual(photo.content, png)
+        for attachment in (hidden, unrelated):
+            self.assertEqual(self.url_open(f"/workshop/c/{token}/photo/{attachment.id}").status_code, 404)
+        self.assertEqual(self.url_open(f"/workshop/c/{'0' * 64}/photo/{shown.id}").status_code, 404)
+
+    def test_language_can_be_switched_on_the_page(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.customer.lang = "en_US"
+        communication = self._send()
+        token = communication._get_token()
+        page = self.url_open(f"/workshop/c/{token}?lang=fr_FR")
+        self.assertIn(f'href="/workshop/c/{token}?lang=en_US"', page.text)
+        self.assertIn('lang="fr-FR"', page.text)
+        unknown = self.url_open(f"/workshop/c/{token}?lang=xx_XX")
+        self.assertEqual(unknown.status_code, 200)
+        self.assertIn('lang="en-US"', unknown.text)
+
     def test_staff_preview_is_read_only_and_logs_nothing(self):
         communication = self._send()
         self.authenticate(self.receptionist.login, self.receptionist.login)
