@@ -21,6 +21,7 @@
         "views/repair_work_item_views.xml",
         "views/repair_order_views.xml",
         "views/res_config_settings_views.xml",
+        "views/repair_customer_agreement_views.xml",
         "views/customer_page_templates.xml",
         "views/repair_customer_communication_menus.xml",
     ],

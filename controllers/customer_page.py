@@ -1,3 +1,5 @@
+import base64
+
 from odoo import fields, http
 from odoo.exceptions import UserError
 from odoo.http import request
@@ -114,15 +116,40 @@ class WorkshopCustomerPage(http.Controller):
         """Send the answer: exactly once, even from two tabs at the same moment."""
         try:
             communication = self._answerable_communication(token, lock=True)
-            missing = communication.line_ids.filtered(lambda line: line._needs_decision() and not line.decision)
-            if missing:
-                raise CustomerPageError(
-                    request.env._("Please give your decision on every item first (%(count)s left).", count=len(missing))
-                )
-            communication._confirm_by_customer(
-                ip_address=request.httprequest.remote_addr,
-                user_agent=(request.httprequest.user_agent.string or "")[:255],
-            )
+            self._check_ready_to_confirm(communication)
+            if communication._signature_required():
+                raise CustomerPageError(request.env._("Please sign to confirm your answer."))
+            communication._confirm_by_customer(**self._client_info())
+        except CustomerPageError as error:
+            return {"ok": False, "error": str(error)}
+        return {"ok": True}
+
+    @http.route("/workshop/c/<string:token>/sign", type="jsonrpc", auth="public", methods=["POST"])
+    def sign(self, token, name=None, signature=None, **kwargs):
+        """Confirm with a signature (Odoo's portal signature form posts here)."""
+        env = request.env
+        try:
+            communication = self._answerable_communication(token, lock=True)
+            self._check_ready_to_confirm(communication)
+            name = (name or "").strip()
+            if not name or len(name) > MAX_SUBJECT_LENGTH:
+                raise CustomerPageError(env._("Please type your name to sign."))
+            content = self._decode_signature(signature)
+            communication.sudo().write({"signature": content, "signed_by": name, "signed_at": fields.Datetime.now()})
+            communication._confirm_by_customer(**self._client_info())
+        except CustomerPageError as error:
+            return {"error": str(error)}
+        return {"force_refresh": True}
+
+    @http.route("/workshop/c/<string:token>/conditions", type="jsonrpc", auth="public", methods=["POST"])
+    def conditions(self, token, accepted=False, **kwargs):
+        """Accepting the conditions is recorded at once (version, time, IP); unticking withdraws it."""
+        try:
+            communication = self._answerable_communication(token)
+            if accepted is True:
+                communication._accept_agreements(**self._client_info())
+            else:
+                communication.acceptance_ids.sudo().unlink()
         except CustomerPageError as error:
             return {"ok": False, "error": str(error)}
         return {"ok": True}
@@ -166,10 +193,7 @@ class WorkshopCustomerPage(http.Controller):
                 raise CustomerPageError(str(error)) from error
             if not communication._can_reopen():
                 raise CustomerPageError(env._("This overview can no longer be changed: please call the workshop."))
-            communication._reopen_by_customer(
-                ip_address=request.httprequest.remote_addr,
-                user_agent=(request.httprequest.user_agent.string or "")[:255],
-            )
+            communication._reopen_by_customer(**self._client_info())
         except CustomerPageError as error:
             return {"ok": False, "error": str(error)}
         return {"ok": True}
@@ -197,6 +221,32 @@ class WorkshopCustomerPage(http.Controller):
         if not communication._is_answerable():
             raise CustomerPageError(env._("Your answer was already sent: this overview can no longer be changed."))
         return communication
+
+    def _check_ready_to_confirm(self, communication):
+        env = request.env
+        missing = communication.line_ids.filtered(lambda line: line._needs_decision() and not line.decision)
+        if missing:
+            raise CustomerPageError(
+                env._("Please give your decision on every item first (%(count)s left).", count=len(missing))
+            )
+        if communication._missing_agreements():
+            raise CustomerPageError(env._("Please accept the conditions first."))
+
+    def _decode_signature(self, signature):
+        env = request.env
+        try:
+            content = base64.b64decode(signature or "", validate=True)
+        except (ValueError, TypeError) as error:
+            raise CustomerPageError(env._("Your signature could not be read: please sign again.")) from error
+        if not content or len(content) > MAX_FILE_SIZE or not guess_mimetype(content).startswith("image/"):
+            raise CustomerPageError(env._("Your signature could not be read: please sign again."))
+        return base64.b64encode(content)
+
+    def _client_info(self):
+        return {
+            "ip_address": request.httprequest.remote_addr,
+            "user_agent": (request.httprequest.user_agent.string or "")[:255],
+        }
 
     def _customer_line(self, communication, line_id):
         env = request.env
@@ -242,11 +292,7 @@ class WorkshopCustomerPage(http.Controller):
     def _record_opened(self, communication):
         if communication.state in ("sent", "delivered"):
             communication.write({"state": "opened", "opened_at": fields.Datetime.now()})
-        communication._log_event(
-            "opened",
-            ip_address=request.httprequest.remote_addr,
-            user_agent=(request.httprequest.user_agent.string or "")[:255],
-        )
+        communication._log_event("opened", **self._client_info())
 
     def _render_page(self, communication, preview=False, outdated_from=None, lang=None):
         """The page in the language asked on the page, else the customer's."""

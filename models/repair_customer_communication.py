@@ -80,6 +80,10 @@ class RepairCustomerCommunication(models.Model):
     remark_ids = fields.One2many("repair.customer.remark", "communication_id", string="Remarks")
     event_ids = fields.One2many("repair.customer.event", "communication_id", string="Log")
     customer_url = fields.Char("Customer link", compute="_compute_customer_url")
+    acceptance_ids = fields.One2many("repair.customer.agreement.acceptance", "communication_id", string="Conditions")
+    signature = fields.Image("Signature", max_width=1024, max_height=1024, copy=False, readonly=True)
+    signed_by = fields.Char(copy=False, readonly=True)
+    signed_at = fields.Datetime(copy=False, readonly=True)
     sms_message_id = fields.Many2one("mail.message", "SMS message", readonly=True, copy=False, index="btree_not_null")
     reopened = fields.Boolean(
         readonly=True, copy=False, help='The customer already used "I changed my mind" once on this version.'
@@ -454,3 +458,49 @@ class RepairCustomerCommunication(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
+
+    # ------------------------------------------------------------------
+    # Conditions and signature
+    # ------------------------------------------------------------------
+
+    def _required_agreements(self):
+        self.ensure_one()
+        return self.env["repair.customer.agreement"].sudo().search([("company_id", "=", self.company_id.id)])
+
+    def _missing_agreements(self):
+        """The conditions (in their current version) this customer has not accepted yet."""
+        self.ensure_one()
+        accepted = {(a.agreement_id.id, a.agreement_version) for a in self.acceptance_ids}
+        return self._required_agreements().filtered(lambda a: (a.id, a.version) not in accepted)
+
+    def _accept_agreements(self, ip_address=False, user_agent=False):
+        self.ensure_one()
+        missing = self._missing_agreements()
+        self.env["repair.customer.agreement.acceptance"].sudo().create(
+            [
+                {
+                    "agreement_id": agreement.id,
+                    "agreement_version": agreement.version,
+                    "agreement_text": agreement.with_context(lang=self.lang or "en_US").body,
+                    "communication_id": self.id,
+                    "partner_id": self.partner_id.id,
+                    "ip_address": ip_address,
+                    "user_agent": user_agent,
+                }
+                for agreement in missing
+            ]
+        )
+        if missing:
+            self._log_event(
+                "answered",
+                ip_address=ip_address,
+                user_agent=user_agent,
+                details=self.env._(
+                    "Accepted the conditions: %(names)s",
+                    names=", ".join(f"{a.name} (v{a.version})" for a in missing),
+                ),
+            )
+
+    def _signature_required(self):
+        self.ensure_one()
+        return self.company_id.repair_require_signature

@@ -11,6 +11,10 @@ class ResCompany(models.Model):
         default=True,
         help="Customers see prices and totals on their pages.",
     )
+    repair_require_signature = fields.Boolean(
+        "Ask customers to sign",
+        help="Customers confirm their answers with a drawn or typed signature.",
+    )
     repair_link_validity_days = fields.Integer(
         "Customer link validity (days)",
         default=14,

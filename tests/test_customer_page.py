@@ -1,3 +1,4 @@
+import base64
 import re
 from datetime import timedelta
 
@@ -435,3 +436,81 @@ class TestUpdatedPrices(WorkshopCommon):
         self.overview.state = "opened"
         self.pads.with_context(repair_skip_overview_update=True).price_unit = 260.0
         self.assertEqual(self.price_order.last_overview_id, self.overview)
+
+
+@tagged("post_install", "-at_install")
+class TestConditionsAndSignature(HttpCase, WorkshopCommon):
+    """Conditions to accept (versioned, with proof) and a signature where the company asks for one."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.agreement = cls.env["repair.customer.agreement"].create(
+            {
+                "name": "Workshop terms",
+                "body": "<p>Parts replaced are returned on request.</p>",
+                "company_id": cls.company_a.id,
+            }
+        )
+        cls.sign_order = cls._create_order(
+            cls.company_a,
+            partner_id=cls.emile.id,
+            driver_id=cls.emile.id,
+            work_item_ids=[Command.create({"name": "Brake pads", "category": "necessary", "price_unit": 200.0})],
+        )
+
+    def setUp(self):
+        super().setUp()
+        point = {"role": "driver", "partner": self.emile, "channel": "email", "address": self.emile.email}
+        self.communication = self.sign_order._prepare_customer_communication(point)
+        self.communication._send()
+        self.token = self.communication._get_token()
+        line = self.communication.line_ids
+        self.make_jsonrpc_request(f"/workshop/c/{self.token}/decide", {"line_id": line.id, "decision": "accepted"})
+
+    def _rpc(self, route, params=None):
+        return self.make_jsonrpc_request(f"/workshop/c/{self.token}/{route}", params or {})
+
+    def test_conditions_must_be_accepted_and_the_proof_is_kept(self):
+        page = self.url_open(f"/workshop/c/{self.token}")
+        self.assertIn("Parts replaced are returned on request.", page.text)
+        refused = self._rpc("confirm")
+        self.assertFalse(refused["ok"])
+        self.assertIn("accept the conditions", refused["error"])
+        self.assertEqual(self.communication.state, "opened")
+        self.assertTrue(self._rpc("conditions", {"accepted": True})["ok"])
+        self.assertTrue(self._rpc("conditions", {"accepted": False})["ok"])
+        self.assertFalse(self.communication.acceptance_ids, "unticking withdraws the acceptance")
+        self.assertFalse(self._rpc("conditions", {"accepted": "yes"}).get("ok") and self.communication.acceptance_ids)
+        self.assertTrue(self._rpc("conditions", {"accepted": True})["ok"])
+        acceptance = self.communication.acceptance_ids
+        self.assertEqual(acceptance.agreement_id, self.agreement)
+        self.assertEqual(acceptance.agreement_version, 1)
+        self.assertIn("returned on request", acceptance.agreement_text)
+        self.assertEqual(acceptance.ip_address, "127.0.0.1")
+        self.assertTrue(self._rpc("confirm")["ok"])
+        self.assertEqual(self.communication.state, "confirmed")
+
+    def test_a_new_text_is_a_new_version_to_accept(self):
+        self.assertTrue(self._rpc("conditions", {"accepted": True})["ok"])
+        self.agreement.body = "<p>New terms.</p>"
+        self.assertEqual(self.agreement.version, 2)
+        self.assertEqual(self.communication._missing_agreements(), self.agreement)
+        self.assertFalse(self._rpc("confirm")["ok"])
+
+    def test_signature_where_the_company_asks_for_one(self):
+        self.company_a.repair_require_signature = True
+        self.assertTrue(self._rpc("conditions", {"accepted": True})["ok"])
+        self.assertIn("Please sign", self._rpc("confirm")["error"])
+        self.assertIn("name", self._rpc("sign", {"name": " ", "signature": ""})["error"])
+        self.assertIn("could not be read", self._rpc("sign", {"name": "Émile", "signature": "not base64!"})["error"])
+        text = base64.b64encode(b"just text, not an image").decode()
+        self.assertIn("could not be read", self._rpc("sign", {"name": "Émile", "signature": text})["error"])
+        self.assertEqual(self.communication.state, "sent")
+        self.assertFalse(self.communication.signed_by)
+        signature = base64.b64encode(TestCustomerRemarks.PNG).decode()
+        self.assertEqual(self._rpc("sign", {"name": "Émile Dupré", "signature": signature}), {"force_refresh": True})
+        self.assertEqual(self.communication.state, "confirmed")
+        self.assertEqual(self.communication.signed_by, "Émile Dupré")
+        self.assertTrue(self.communication.signature)
+        self.assertIn("already sent", self._rpc("sign", {"name": "Émile Dupré", "signature": signature})["error"])

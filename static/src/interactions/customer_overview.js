@@ -15,6 +15,7 @@ export class WorkshopCustomerOverview extends Interaction {
         ".o_workshop_reason_select": { "t-on-change.withTarget": this.onDetailChange },
         ".o_workshop_question_input": { "t-on-change.withTarget": this.onDetailChange },
         ".o_workshop_confirm": { "t-on-click.prevent": this.locked(this.onConfirm, true) },
+        ".o_workshop_conditions_check": { "t-on-change.withTarget": this.onConditionsChange },
         ".o_workshop_reopen": { "t-on-click.prevent": this.locked(this.onReopen, true) },
         ".o_workshop_remark_form": { "t-on-submit.prevent.withTarget": this.locked(this.onRemarkSubmit, true) },
     };
@@ -72,6 +73,11 @@ export class WorkshopCustomerOverview extends Interaction {
             errorEl.textContent = result.error;
             errorEl.classList.remove("d-none");
         }
+    }
+
+    async onConditionsChange(ev, input) {
+        const result = await this.waitFor(rpc(`${this.baseUrl}/conditions`, { accepted: input.checked }));
+        this.showResult(result);
     }
 
     async onReopen() {
