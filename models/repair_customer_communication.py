@@ -81,7 +81,7 @@ class RepairCustomerCommunication(models.Model):
     event_ids = fields.One2many("repair.customer.event", "communication_id", string="Log")
     customer_url = fields.Char("Customer link", compute="_compute_customer_url")
     acceptance_ids = fields.One2many("repair.customer.agreement.acceptance", "communication_id", string="Conditions")
-    signature = fields.Image("Signature", max_width=1024, max_height=1024, copy=False, readonly=True)
+    signature = fields.Image(max_width=1024, max_height=1024, copy=False, readonly=True)
     signed_by = fields.Char(copy=False, readonly=True)
     signed_at = fields.Datetime(copy=False, readonly=True)
     sms_message_id = fields.Many2one("mail.message", "SMS message", readonly=True, copy=False, index="btree_not_null")

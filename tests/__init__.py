@@ -8,6 +8,7 @@ from . import test_contact_points
 from . import test_customer_search
 from . import test_demo_data
 from . import test_multi_company
+from . import test_overview_smtp
 from . import test_overview_tours
 from . import test_partner_flags
 from . import test_partner_phone
