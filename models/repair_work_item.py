@@ -118,6 +118,11 @@ class RepairWorkItem(models.Model):
         "attachment_id",
         string="Photos and videos",
     )
+    customer_question = fields.Text(
+        compute="_compute_customer_answer_details",
+        help="What the customer asked about this item when choosing to be contacted.",
+    )
+    customer_decline_reason = fields.Char("Reason declined", compute="_compute_customer_answer_details")
     user_can_edit_prices = fields.Boolean(compute="_compute_user_can_edit_prices")
     # Context of the order for lists of items across orders (mechanic's to-do).
     vehicle_id = fields.Many2one(related="order_id.vehicle_id", store=True, string="Vehicle")
@@ -163,6 +168,19 @@ class RepairWorkItem(models.Model):
             item.price_subtotal = base_line["tax_details"]["total_excluded_currency"]
             item.price_total = base_line["tax_details"]["total_included_currency"]
             item.price_tax = item.price_total - item.price_subtotal
+
+    def _compute_customer_answer_details(self):
+        """The question and the reason given in the current overview, where reception acts on them."""
+        lines = self.env["repair.customer.communication.line"].sudo()
+        overviews = self.order_id.sudo().last_overview_id
+        if overviews and self.ids:
+            lines = lines.search([("communication_id", "in", overviews.ids), ("work_item_id", "in", self.ids)])
+        by_item = {line.work_item_id.id: line for line in lines}
+        reasons = dict(lines._fields["decline_reason"]._description_selection(self.env))
+        for item in self:
+            line = by_item.get(item.id)
+            item.customer_question = line.contact_question if line else False
+            item.customer_decline_reason = reasons.get(line.decline_reason) if line and line.decline_reason else False
 
     @api.depends_context("uid")
     def _compute_user_can_edit_prices(self):

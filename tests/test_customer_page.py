@@ -177,6 +177,7 @@ class TestCustomerPage(HttpCase, WorkshopCommon):
         self.assertEqual(result["summary"]["open_count"], 1)
         self.assertTrue(self._decide(communication, wipers.id, "declined", reason="price")["ok"])
         self.assertEqual(wipers.decline_reason, "price")
+        self.assertEqual(self.items["Wiper blades"].customer_decline_reason, "Too expensive")
         messages_before = len(self.page_order.message_ids)
         self.assertTrue(self._confirm(communication)["ok"])
         self.assertEqual(communication.state, "confirmed")
@@ -241,6 +242,7 @@ class TestCustomerPage(HttpCase, WorkshopCommon):
         question = "<script>alert('x')</script> Which brand?"
         self.assertTrue(self._decide(communication, wipers.id, "contact", question=question)["ok"])
         self.assertEqual(wipers.contact_question, question)
+        self.assertEqual(self.items["Wiper blades"].customer_question, question, "reception sees it on the item")
         page = self.url_open(f"/workshop/c/{communication._get_token()}")
         self.assertNotIn("<script>alert('x')</script>", page.text)
         self.assertIn("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Which brand?", page.text)
