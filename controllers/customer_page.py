@@ -58,7 +58,25 @@ class WorkshopCustomerPage(http.Controller):
                 return self._render_page(current, outdated_from=communication, lang=lang)
             return self._invalid_link_page()
         self._record_opened(communication)
+        if communication.kind == "report":
+            return self._render_report_page(communication, lang=lang)
         return self._render_page(communication, lang=lang)
+
+    @http.route("/workshop/c/<string:token>/report.pdf", type="http", auth="public", methods=["GET"], sitemap=False)
+    def report_pdf(self, token, **kwargs):
+        """The repair report the link was sent for."""
+        communication = request.env["repair.customer.communication"]._find_by_token(token)
+        if not communication or communication.kind != "report":
+            return self._invalid_link_page()
+        content = communication._render_repair_report()
+        filename = f"{communication.order_id.name.replace('/', '-')}.pdf"
+        headers = [
+            ("Content-Type", "application/pdf"),
+            ("Content-Length", len(content)),
+            ("Content-Disposition", http.content_disposition(filename)),
+            *NO_STORE_HEADERS,
+        ]
+        return request.make_response(content, headers=headers)
 
     @http.route(
         "/workshop/c/<string:token>/photo/<int:attachment_id>",
@@ -294,18 +312,31 @@ class WorkshopCustomerPage(http.Controller):
             communication.write({"state": "opened", "opened_at": fields.Datetime.now()})
         communication._log_event("opened", **self._client_info())
 
-    def _render_page(self, communication, preview=False, outdated_from=None, lang=None):
+    def _set_page_language(self, communication, lang):
         """The page in the language asked on the page, else the customer's."""
         languages = request.env["res.lang"].sudo().search([("active", "=", True)])
         if lang not in languages.mapped("code"):
             lang = communication.lang or communication.partner_id.lang
         if lang in languages.mapped("code"):
             request.update_context(lang=lang)
+        return languages
+
+    def _page_layout_values(self, communication, languages, preview=False):
         communication = communication.with_context(lang=request.env.lang)
-        values = {
+        return {
             "communication": communication,
             "order": communication.order_id,
             "company": communication.company_id,
+            "token": None if preview else communication._get_token(),
+            "languages": languages,
+            "current_lang": request.env.lang,
+        }
+
+    def _render_page(self, communication, preview=False, outdated_from=None, lang=None):
+        languages = self._set_page_language(communication, lang)
+        values = self._page_layout_values(communication, languages, preview=preview)
+        communication = values["communication"]
+        values |= {
             "groups": communication._lines_by_category(),
             "categories": dict(WORK_ITEM_CATEGORIES),
             "decisions": dict(CUSTOMER_DECISIONS),
@@ -314,11 +345,15 @@ class WorkshopCustomerPage(http.Controller):
             "readonly": preview or not communication._is_answerable(),
             "preview": preview,
             "outdated_from": outdated_from,
-            "token": None if preview else communication._get_token(),
-            "languages": languages,
-            "current_lang": request.env.lang,
         }
         response = request.render("repair_customer_communication.customer_overview_page", values)
+        response.headers.extend(NO_STORE_HEADERS)
+        return response
+
+    def _render_report_page(self, communication, lang=None):
+        languages = self._set_page_language(communication, lang)
+        values = self._page_layout_values(communication, languages)
+        response = request.render("repair_customer_communication.customer_report_page", values)
         response.headers.extend(NO_STORE_HEADERS)
         return response
 

@@ -504,3 +504,11 @@ class RepairCustomerCommunication(models.Model):
     def _signature_required(self):
         self.ensure_one()
         return self.company_id.repair_require_signature
+
+    def _render_repair_report(self):
+        """The work order's repair report as a PDF, through Odoo's report engine."""
+        self.ensure_one()
+        report = self.env.ref("repair.action_report_repair_order").sudo()
+        lang = self.lang or self.partner_id.lang or "en_US"
+        content, _kind = report.with_context(lang=lang)._render_qweb_pdf(report.report_name, self.order_id.ids)
+        return content

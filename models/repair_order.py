@@ -248,7 +248,8 @@ class RepairOrder(models.Model):
                 "show_prices": self.company_id.repair_show_prices,
             }
         )
-        communication._snapshot_items(self.work_item_ids.filtered("visible_to_customer"))
+        if kind == "overview":
+            communication._snapshot_items(self.work_item_ids.filtered("visible_to_customer"))
         if previous:
             previous.write({"superseded_by_id": communication.id, "state": "superseded"})
             previous._log_event("superseded")
@@ -334,6 +335,13 @@ class RepairOrder(models.Model):
             "url": f"/workshop/preview/{self.last_overview_id.id}",
             "target": "new",
         }
+
+    def action_send_repair_report(self):
+        """The send dialog, for the repair report of a finished order."""
+        action = self.action_open_customer_communication()
+        action["name"] = self.env._("Send the repair report")
+        action["context"] = dict(action["context"], default_kind="report")
+        return action
 
     def _contact_role_labels(self):
         return {

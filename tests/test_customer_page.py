@@ -1,6 +1,7 @@
 import base64
 import re
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import UserError
@@ -516,3 +517,50 @@ class TestConditionsAndSignature(HttpCase, WorkshopCommon):
         self.assertEqual(self.communication.signed_by, "Émile Dupré")
         self.assertTrue(self.communication.signature)
         self.assertIn("already sent", self._rpc("sign", {"name": "Émile Dupré", "signature": signature})["error"])
+
+
+@tagged("post_install", "-at_install")
+class TestRepairReport(HttpCase, WorkshopCommon):
+    """After the work: the repair report (PDF, Odoo's report engine) through the same kind of link."""
+
+    def test_report_link_gives_the_pdf(self):
+        order = self._create_order(self.company_a, partner_id=self.emile.id, driver_id=self.emile.id)
+        action = order.with_user(self.receptionist).action_send_repair_report()
+        wizard = (
+            self.env["repair.communication.send"]
+            .with_user(self.receptionist)
+            .with_context(action["context"])
+            .create({"order_id": order.id})
+        )
+        self.assertEqual(wizard.kind, "report")
+        wizard.action_send()
+        communication = order.communication_ids.filtered(lambda c: c.kind == "report")
+        self.assertEqual(communication.state, "sent")
+        mail = self.env["mail.mail"].search([("model", "=", communication._name), ("res_id", "=", communication.id)])
+        self.assertIn("repair report", mail.subject + str(mail.body_html))
+        token = communication._get_token()
+        page = self.url_open(f"/workshop/c/{token}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(f"/workshop/c/{token}/report.pdf", page.text)
+        with patch.object(
+            type(self.env["ir.actions.report"]),
+            "_render_qweb_pdf",
+            autospec=True,
+            return_value=(b"%PDF-1.4 report", "pdf"),
+        ) as render:
+            pdf = self.url_open(f"/workshop/c/{token}/report.pdf")
+        self.assertEqual(pdf.headers["Content-Type"], "application/pdf")
+        self.assertTrue(pdf.content.startswith(b"%PDF"))
+        self.assertEqual(render.call_args.args[1], "repair.report_repairorder2")
+        # An overview link cannot download the report.
+        point = {"role": "driver", "partner": self.emile, "channel": "email", "address": self.emile.email}
+        overview = order._prepare_customer_communication(point)
+        overview._send()
+        self.assertEqual(self.url_open(f"/workshop/c/{overview._get_token()}/report.pdf").status_code, 404)
+
+    def test_report_is_rendered_by_odoo_report_engine(self):
+        order = self._create_order(self.company_a, partner_id=self.emile.id, driver_id=self.emile.id)
+        point = {"role": "driver", "partner": self.emile, "channel": "email", "address": self.emile.email}
+        communication = order._prepare_customer_communication(point, kind="report")
+        content = communication.with_context(force_report_rendering=True)._render_repair_report()
+        self.assertTrue(content.startswith(b"%PDF"))

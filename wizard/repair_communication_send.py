@@ -10,6 +10,9 @@ class RepairCommunicationSend(models.TransientModel):
     _description = "Send a customer communication"
 
     order_id = fields.Many2one("repair.order", required=True, readonly=True)
+    kind = fields.Selection(
+        [("overview", "Diagnostic overview"), ("report", "Repair report")], default="overview", required=True
+    )
     currency_id = fields.Many2one(related="order_id.currency_id")
     recipient_ids = fields.One2many("repair.communication.send.recipient", "wizard_id", string="Recipients")
     note = fields.Text("Note for the customer", help="Shown on the customer's welcome window.")
@@ -43,7 +46,12 @@ class RepairCommunicationSend(models.TransientModel):
                 )
                 for index, point in enumerate(points)
             ]
-        if "note" in fields_list and not values.get("note") and order.last_overview_id:
+        if (
+            "note" in fields_list
+            and not values.get("note")
+            and order.last_overview_id
+            and values.get("kind") != "report"
+        ):
             values["note"] = order.last_overview_id.note
         return values
 
@@ -70,7 +78,7 @@ class RepairCommunicationSend(models.TransientModel):
                     name=recipient.partner_id.display_name,
                 )
             )
-        if not self.order_id.work_item_ids.filtered("visible_to_customer"):
+        if self.kind == "overview" and not self.order_id.work_item_ids.filtered("visible_to_customer"):
             raise UserError(self.env._("Show at least one item to the customer (the eye) before sending."))
         point = {
             "role": recipient.role,
@@ -78,7 +86,7 @@ class RepairCommunicationSend(models.TransientModel):
             "channel": recipient.channel,
             "address": recipient.address,
         }
-        communication = self.order_id._prepare_customer_communication(point, note=self.note)
+        communication = self.order_id._prepare_customer_communication(point, note=self.note, kind=self.kind)
         communication._send()
         return {"type": "ir.actions.act_window_close"}
 
