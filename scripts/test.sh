@@ -5,7 +5,9 @@
 #   the demo data (one test checks that the demo loads; the others make their
 #   own data);
 # - Odoo's own repair and fleet tests on a database with the module installed
-#   and no demo data: those tests assume a database without finished repairs.
+#   and no demo data: those tests assume a database without finished repairs;
+# - then, on that database, real parallel requests against an Odoo server
+#   (tests/test_concurrent_answers.py, skipped in the first run).
 source "$(dirname "$0")/lib.sh"
 
 init_env
@@ -56,6 +58,12 @@ if [ ${#odoo_tests[@]} -gt 0 ] && [ $# -eq 0 ]; then
     run_pytest "$DB_ODOO" "${odoo_tests[@]}"
     rc_odoo=$?
 fi
+rc_parallel=0
+if [ $# -eq 0 ]; then
+    say "== Real parallel requests against a server on its own database"
+    RCC_CONCURRENCY_DB="$DB_ODOO" RCC_ODOO_CONF="$CONF" run_pytest "$DB_ODOO" "$MODULE_DIR/tests/test_concurrent_answers.py"
+    rc_parallel=$?
+fi
 set -e
 say "make test took $(( $(date +%s) - START ))s."
-[ $rc_module -eq 0 ] && [ $rc_odoo -eq 0 ]
+[ $rc_module -eq 0 ] && [ $rc_odoo -eq 0 ] && [ $rc_parallel -eq 0 ]

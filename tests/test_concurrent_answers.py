@@ -1,0 +1,167 @@
+"""Real parallel requests against a real server on its own database.
+
+A single-transaction test cannot show what two tabs confirming at the same
+moment do, so this test starts an Odoo server (threaded, one cursor per
+request) on the database named by ``RCC_CONCURRENCY_DB``, commits its own data
+there and fires the requests at once. `make test` runs it on a throwaway
+database of its own; elsewhere it is skipped.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from odoo import SUPERUSER_ID, api
+from odoo.fields import Command
+from odoo.modules.registry import Registry
+
+DB = os.environ.get("RCC_CONCURRENCY_DB")
+CONF = os.environ.get("RCC_ODOO_CONF")
+PARALLEL_REQUESTS = 8
+
+pytestmark = pytest.mark.skipif(not (DB and CONF), reason="needs RCC_CONCURRENCY_DB and RCC_ODOO_CONF (make test)")
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "-c",
+            CONF,
+            "-d",
+            DB,
+            f"--db-filter=^{DB}$",
+            f"--http-port={port}",
+            "--workers=0",
+            "--max-cron-threads=0",
+            "--log-level=warn",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/web/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("the Odoo server did not start")
+    yield base
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def _with_env(func):
+    with Registry(DB).cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        result = func(env)
+        cr.commit()
+        return result
+
+
+def _prepare_overview(env, decide=True):
+    partner = env["res.partner"].create({"name": "Parallel Customer", "email": "parallel@example.com"})
+    order = env["repair.order"].create(
+        {
+            "partner_id": partner.id,
+            "driver_id": partner.id,
+            "work_item_ids": [
+                Command.create({"name": "Brake pads", "category": "necessary", "price_unit": 200.0}),
+                Command.create({"name": "Wipers", "category": "recommended", "price_unit": 30.0}),
+            ],
+        }
+    )
+    point = {"role": "driver", "partner": partner, "channel": "email", "address": partner.email}
+    communication = order._prepare_customer_communication(point)
+    communication._send()
+    if decide:
+        communication.line_ids.write({"decision": "accepted"})
+    return communication.id, communication._get_token()
+
+
+def _post_json(url, params):
+    body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}).encode()
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())["result"]
+
+
+def _in_parallel(func, count=PARALLEL_REQUESTS):
+    barrier = threading.Barrier(count)
+    results = [None] * count
+
+    def run(index):
+        barrier.wait()
+        results[index] = func(index)
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def test_confirming_from_many_tabs_at_once_records_one_answer(server):
+    communication_id, token = _with_env(_prepare_overview)
+    results = _in_parallel(lambda index: _post_json(f"{server}/workshop/c/{token}/confirm", {}))
+    assert sum(1 for result in results if result["ok"]) == 1, results
+    assert all(result["error"] for result in results if not result["ok"])
+
+    def check(env):
+        communication = env["repair.customer.communication"].browse(communication_id)
+        order = communication.order_id
+        assert communication.state == "confirmed"
+        assert communication.event_ids.mapped("event_type").count("confirmed") == 1
+        notes = order.message_ids.filtered(lambda message: "confirmed the overview" in (message.body or ""))
+        assert len(notes) == 1
+        assert len(order.activity_ids) == 1
+        assert set(order.work_item_ids.mapped("customer_decision")) == {"accepted"}
+
+    _with_env(check)
+
+
+def test_parallel_decisions_on_one_item_leave_one_consistent_answer(server):
+    communication_id, token = _with_env(lambda env: _prepare_overview(env, decide=False))
+    line_id = _with_env(
+        lambda env: (
+            env["repair.customer.communication"]
+            .browse(communication_id)
+            .line_ids.filtered(lambda line: line.name == "Brake pads")
+            .id
+        )
+    )
+    decisions = ["accepted", "declined", "contact", "accepted"] * (PARALLEL_REQUESTS // 4)
+    results = _in_parallel(
+        lambda index: _post_json(
+            f"{server}/workshop/c/{token}/decide", {"line_id": line_id, "decision": decisions[index]}
+        )
+    )
+    assert all(result["ok"] for result in results), results
+
+    def check(env):
+        line = env["repair.customer.communication.line"].browse(line_id)
+        assert line.decision in decisions
+
+    _with_env(check)
