@@ -29,7 +29,9 @@ class TestCommunicationDelivery(MockEmail, MockSMS, WorkshopCommon):
         communication = self._prepare("email")
         with self.mock_mail_gateway():
             communication._send()
-            self.env["mail.mail"].sudo().search([("res_id", "=", communication.id)]).send()
+            self.env["mail.mail"].sudo().search(
+                [("model", "=", communication._name), ("res_id", "=", communication.id)]
+            ).send()
         self.assertEqual(len(self._mails), 1)
         self.assertEqual(self._mails[0]["email_to"], [self.emile.email])
         self.assertIn(communication._get_token(), self._mails[0]["body"])
@@ -41,7 +43,11 @@ class TestCommunicationDelivery(MockEmail, MockSMS, WorkshopCommon):
         communication = self._prepare("email")
         with self.mock_mail_gateway():
             communication._send()
-            mail = self.env["mail.mail"].sudo().search([("res_id", "=", communication.id)])
+            mail = (
+                self.env["mail.mail"]
+                .sudo()
+                .search([("model", "=", communication._name), ("res_id", "=", communication.id)])
+            )
             mail._postprocess_sent_message(success_pids=[], success_emails=[], failure_reason="Mailbox full")
         failed = communication.event_ids.filtered(lambda event: event.event_type == "failed")
         self.assertEqual(failed.details, "Mailbox full")

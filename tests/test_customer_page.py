@@ -106,7 +106,14 @@ class TestCustomerPage(HttpCase, WorkshopCommon):
         self.customer.communication_blocked = True
         with self.assertRaises(UserError):
             self._send()
-        self.assertFalse(self.env["mail.mail"].search([("model", "=", "repair.customer.communication")]))
+        self.assertFalse(
+            self.env["mail.mail"].search(
+                [
+                    ("model", "=", "repair.customer.communication"),
+                    ("res_id", "in", self.page_order.communication_ids.ids),
+                ]
+            )
+        )
 
     def test_token_is_long_random_and_stored_only_as_a_hash(self):
         communication = self._send()

@@ -55,7 +55,9 @@ class TestOverviewThroughRealSmtp(HttpCase, WorkshopCommon):
         communications = self.smtp_order._send_overview_to_preferred_contact(note="Hello from the workshop")
         self.assertEqual(communications.channel, "email")
         with patch.object(IrMail_Server, "_disable_send", return_value=False):
-            self.env["mail.mail"].sudo().search([("res_id", "=", communications.id)]).send(raise_exception=True)
+            self.env["mail.mail"].sudo().search(
+                [("model", "=", communications._name), ("res_id", "=", communications.id)]
+            ).send(raise_exception=True)
 
         self.assertEqual(len(self.inbox.messages), 1)
         message = self.inbox.messages[0]
