@@ -14,10 +14,7 @@ two workers serves the pages, as in production.
 
 import os
 import re
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -80,46 +77,6 @@ def prepare(env):
     return urls
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(logfile):
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            "-c",
-            CONF,
-            "-d",
-            DB,
-            f"--db-filter=^{DB}$",
-            f"--http-port={port}",
-            "--workers=2",
-            "--max-cron-threads=0",
-            "--log-level=warn",
-            "--log-handler=werkzeug:INFO",
-            f"--logfile={logfile}",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{base}/web/health", timeout=2)
-            return process, base
-        except OSError:
-            time.sleep(0.5)
-    process.kill()
-    raise SystemExit("the Odoo server did not start")
-
-
 def fetch(base, path):
     with urllib.request.urlopen(base + path, timeout=60) as response:
         response.read()
@@ -161,10 +118,12 @@ def main():
     with Registry(DB).cursor() as cr:
         urls = prepare(api.Environment(cr, SUPERUSER_ID, {}))
         cr.commit()
+    from odoo.addons.repair_customer_communication.tests.odoo_server import odoo_server  # after the registry
+
     with tempfile.TemporaryDirectory() as folder:
         logfile = os.path.join(folder, "odoo.log")
-        process, base = start_server(logfile)
-        try:
+        server = odoo_server(CONF, DB, workers=2, extra_args=("--log-handler=werkzeug:INFO", f"--logfile={logfile}"))
+        with server as base:
             for path in urls.values():  # warm both workers' caches
                 for _ in range(4):
                     fetch(base, path)
@@ -188,9 +147,6 @@ def main():
             time.sleep(0.5)
             our_queries = statistics.median(server_figures(logfile, urls[LOAD_ITEMS])[0])
             their_queries = statistics.median(server_figures(logfile, urls["quotation"])[0])
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
     print()
     print(f"Under load ({LOAD_THREADS} concurrent clients, {LOAD_SECONDS}s each, 2 workers):")
     print(f"  customer page, {LOAD_ITEMS} items       {ours:8.1f} req/s   {our_queries:4.0f} SQL queries")

@@ -170,3 +170,32 @@ class WorkshopCommon(TransactionCase):
     @classmethod
     def _create_item(cls, order=None, **vals):
         return cls.env["repair.work.item"].create(dict({"order_id": (order or cls.order).id, "name": "Item"}, **vals))
+
+    @classmethod
+    def _create_customer_order(cls, items, customer=None, **vals):
+        """A work order of company A for a customer (also its driver), with items given as (name, category, price)."""
+        customer = customer or cls.emile
+        return cls._create_order(
+            cls.company_a,
+            partner_id=customer.id,
+            driver_id=customer.id,
+            work_item_ids=[
+                Command.create({"name": name, "category": category, "price_unit": price})
+                for name, category, price in items
+            ],
+            **vals,
+        )
+
+    @classmethod
+    def _send_overview(cls, order, channel="email", note=False, customer=None):
+        """Send a new overview version to the customer's e-mail or phone, as the send dialog would."""
+        customer = customer or cls.emile
+        point = {
+            "role": "driver",
+            "partner": customer,
+            "channel": channel,
+            "address": customer.email if channel == "email" else customer.phone,
+        }
+        communication = order._prepare_customer_communication(point, note=note)
+        communication._send()
+        return communication

@@ -1,4 +1,3 @@
-from odoo.fields import Command
 from odoo.tests import tagged
 
 from odoo.addons.mail.tests.common import MockEmail
@@ -13,12 +12,7 @@ class TestCommunicationDelivery(MockEmail, MockSMS, WorkshopCommon):
 
     def setUp(self):
         super().setUp()
-        self.delivery_order = self._create_order(
-            self.company_a,
-            partner_id=self.emile.id,
-            driver_id=self.emile.id,
-            work_item_ids=[Command.create({"name": "Brake pads", "category": "necessary", "price_unit": 200.0})],
-        )
+        self.delivery_order = self._create_customer_order([("Brake pads", "necessary", 200.0)])
 
     def _prepare(self, channel):
         address = self.emile.email if channel == "email" else self.emile.phone

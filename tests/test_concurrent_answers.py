@@ -9,11 +9,7 @@ database of its own; elsewhere it is skipped.
 
 import json
 import os
-import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.request
 
 import pytest
@@ -22,6 +18,8 @@ from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
 from odoo.modules.registry import Registry
 
+from .odoo_server import odoo_server
+
 DB = os.environ.get("RCC_CONCURRENCY_DB")
 CONF = os.environ.get("RCC_ODOO_CONF")
 PARALLEL_REQUESTS = 8
@@ -29,47 +27,10 @@ PARALLEL_REQUESTS = 8
 pytestmark = pytest.mark.skipif(not (DB and CONF), reason="needs RCC_CONCURRENCY_DB and RCC_ODOO_CONF (make test)")
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            "-c",
-            CONF,
-            "-d",
-            DB,
-            f"--db-filter=^{DB}$",
-            f"--http-port={port}",
-            "--workers=0",
-            "--max-cron-threads=0",
-            "--log-level=warn",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{base}/web/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("the Odoo server did not start")
-    yield base
-    process.terminate()
-    process.wait(timeout=30)
+    with odoo_server(CONF, DB) as base:
+        yield base
 
 
 def _with_env(func):

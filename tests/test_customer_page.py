@@ -40,17 +40,8 @@ class TestCustomerPage(HttpCase, WorkshopCommon):
         )
         cls.items = {item.name: item for item in cls.page_order.work_item_ids}
 
-    def _send(self, order=None, channel="email", address=None, note="Your car is on the lift."):
-        order = order or self.page_order
-        point = {
-            "role": "driver",
-            "partner": self.customer,
-            "channel": channel,
-            "address": address or (self.customer.email if channel == "email" else self.customer.phone),
-        }
-        communication = order._prepare_customer_communication(point, note=note)
-        communication._send()
-        return communication
+    def _send(self, order=None, channel="email", note="Your car is on the lift."):
+        return self._send_overview(order or self.page_order, channel=channel, note=note)
 
     @staticmethod
     def _without_csrf(html):
@@ -318,15 +309,8 @@ class TestCustomerRemarks(HttpCase, WorkshopCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.remark_order = cls._create_order(
-            cls.company_a,
-            partner_id=cls.emile.id,
-            driver_id=cls.emile.id,
-            work_item_ids=[Command.create({"name": "Brake pads", "category": "necessary", "price_unit": 200.0})],
-        )
-        point = {"role": "driver", "partner": cls.emile, "channel": "email", "address": cls.emile.email}
-        cls.communication = cls.remark_order._prepare_customer_communication(point)
-        cls.communication._send()
+        cls.remark_order = cls._create_customer_order([("Brake pads", "necessary", 200.0)])
+        cls.communication = cls._send_overview(cls.remark_order)
 
     def _post_remark(self, data, files=None):
         self.url_open("/web/login")  # a session with its CSRF token
@@ -399,19 +383,11 @@ class TestUpdatedPrices(WorkshopCommon):
 
     def setUp(self):
         super().setUp()
-        self.price_order = self._create_order(
-            self.company_a,
-            partner_id=self.emile.id,
-            driver_id=self.emile.id,
-            work_item_ids=[
-                Command.create({"name": "Brake pads", "category": "necessary", "price_unit": 200.0}),
-                Command.create({"name": "Wipers", "category": "recommended", "price_unit": 30.0}),
-            ],
+        self.price_order = self._create_customer_order(
+            [("Brake pads", "necessary", 200.0), ("Wipers", "recommended", 30.0)]
         )
         self.pads = self.price_order.work_item_ids.filtered(lambda item: item.name == "Brake pads")
-        point = {"role": "driver", "partner": self.emile, "channel": "email", "address": self.emile.email}
-        self.overview = self.price_order._prepare_customer_communication(point, note="See you soon")
-        self.overview._send()
+        self.overview = self._send_overview(self.price_order, note="See you soon")
 
     def test_not_opened_yet_same_link_new_prices(self):
         self.pads.with_user(self.receptionist).price_unit = 250.0
@@ -462,18 +438,11 @@ class TestConditionsAndSignature(HttpCase, WorkshopCommon):
                 "company_id": cls.company_a.id,
             }
         )
-        cls.sign_order = cls._create_order(
-            cls.company_a,
-            partner_id=cls.emile.id,
-            driver_id=cls.emile.id,
-            work_item_ids=[Command.create({"name": "Brake pads", "category": "necessary", "price_unit": 200.0})],
-        )
+        cls.sign_order = cls._create_customer_order([("Brake pads", "necessary", 200.0)])
 
     def setUp(self):
         super().setUp()
-        point = {"role": "driver", "partner": self.emile, "channel": "email", "address": self.emile.email}
-        self.communication = self.sign_order._prepare_customer_communication(point)
-        self.communication._send()
+        self.communication = self._send_overview(self.sign_order)
         self.token = self.communication._get_token()
         line = self.communication.line_ids
         self.make_jsonrpc_request(f"/workshop/c/{self.token}/decide", {"line_id": line.id, "decision": "accepted"})
@@ -560,9 +529,7 @@ class TestRepairReport(HttpCase, WorkshopCommon):
         self.assertTrue(pdf.content.startswith(b"%PDF"))
         self.assertEqual(render.call_args.args[1], "repair.report_repairorder2")
         # An overview link cannot download the report.
-        point = {"role": "driver", "partner": self.emile, "channel": "email", "address": self.emile.email}
-        overview = order._prepare_customer_communication(point)
-        overview._send()
+        overview = self._send_overview(order)
         self.assertEqual(self.url_open(f"/workshop/c/{overview._get_token()}/report.pdf").status_code, 404)
 
     def test_report_is_rendered_by_odoo_report_engine(self):

@@ -40,12 +40,6 @@ class TestCustomerPageQueries(HttpCase, WorkshopCommon):
             )
         return order
 
-    def _send(self, order):
-        point = {"role": "driver", "partner": self.emile, "channel": "email", "address": self.emile.email}
-        communication = order._prepare_customer_communication(point)
-        communication._send()
-        return communication
-
     def _queries(self, func):
         self.env.flush_all()
         self.env.invalidate_all()
@@ -75,8 +69,8 @@ class TestCustomerPageQueries(HttpCase, WorkshopCommon):
         return self._queries(confirm)
 
     def test_page_queries_do_not_grow_with_items(self):
-        small = self._send(self._with_photos(self._order_with_items(5)))
-        large = self._send(self._with_photos(self._order_with_items(100)))
+        small = self._send_overview(self._with_photos(self._order_with_items(5)))
+        large = self._send_overview(self._with_photos(self._order_with_items(100)))
         self._page_queries(small)  # warm the templates and assets
         small_count = self._page_queries(small)
         large_count = self._page_queries(large)
@@ -84,9 +78,9 @@ class TestCustomerPageQueries(HttpCase, WorkshopCommon):
         self.assertEqual(small_count, large_count)
 
     def test_confirm_queries_do_not_grow_with_items(self):
-        self._confirm_queries(self._send(self._order_with_items(5)))  # warm the caches
-        small = self._send(self._order_with_items(5))
-        large = self._send(self._order_with_items(100))
+        self._confirm_queries(self._send_overview(self._order_with_items(5)))  # warm the caches
+        small = self._send_overview(self._order_with_items(5))
+        large = self._send_overview(self._order_with_items(100))
         small_count = self._confirm_queries(small)
         large_count = self._confirm_queries(large)
         self.assertGreater(small_count, 0)

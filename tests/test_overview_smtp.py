@@ -6,7 +6,6 @@ from unittest.mock import patch
 
 from aiosmtpd.controller import Controller
 
-from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.base.models.ir_mail_server import IrMail_Server
@@ -41,14 +40,8 @@ class TestOverviewThroughRealSmtp(HttpCase, WorkshopCommon):
         self.env["ir.mail_server"].create(
             {"name": "Local test SMTP", "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_encryption": "none"}
         )
-        self.smtp_order = self._create_order(
-            self.company_a,
-            partner_id=self.emile.id,
-            driver_id=self.emile.id,
-            work_item_ids=[
-                Command.create({"name": "Brake pads", "category": "necessary", "price_unit": 200.0}),
-                Command.create({"name": "Wiper blades", "category": "recommended", "price_unit": 30.0}),
-            ],
+        self.smtp_order = self._create_customer_order(
+            [("Brake pads", "necessary", 200.0), ("Wiper blades", "recommended", 30.0)]
         )
 
     def test_email_link_opens_the_page_and_the_answer_lands_on_the_order(self):
