@@ -538,3 +538,48 @@ class TestRepairReport(HttpCase, WorkshopCommon):
         communication = order._prepare_customer_communication(point, kind="report")
         content = communication.with_context(force_report_rendering=True)._render_repair_report()
         self.assertTrue(content.startswith(b"%PDF"))
+
+
+@tagged("post_install", "-at_install")
+class TestChangedMyMind(HttpCase, WorkshopCommon):
+    """ "I changed my mind": once, until reception closes the overview, logged and alerting reception."""
+
+    def setUp(self):
+        super().setUp()
+        self.mind_order = self._create_customer_order([("Brake pads", "necessary", 200.0)])
+        self.communication = self._send_overview(self.mind_order)
+        self.token = self.communication._get_token()
+        line = self.communication.line_ids
+        self._rpc("decide", {"line_id": line.id, "decision": "accepted"})
+        self.assertTrue(self._rpc("confirm")["ok"])
+
+    def _rpc(self, route, params=None):
+        return self.make_jsonrpc_request(f"/workshop/c/{self.token}/{route}", params or {})
+
+    def test_reopen_once(self):
+        page = self.url_open(f"/workshop/c/{self.token}")
+        self.assertIn("I changed my mind", page.text)
+        activities_before = len(self.mind_order.activity_ids)
+        self.assertTrue(self._rpc("reopen")["ok"])
+        self.assertEqual(self.communication.state, "opened")
+        self.assertIn("reopened", self.communication.event_ids.mapped("event_type"))
+        self.assertIn("changed their mind", self.mind_order.message_ids[0].body)
+        self.assertEqual(len(self.mind_order.activity_ids), activities_before + 1)
+        line = self.communication.line_ids
+        self.assertTrue(self._rpc("decide", {"line_id": line.id, "decision": "declined"})["ok"])
+        self.assertTrue(self._rpc("confirm")["ok"])
+        self.assertEqual(self.mind_order.work_item_ids.customer_decision, "declined")
+        self.assertNotIn("I changed my mind", self.url_open(f"/workshop/c/{self.token}").text)
+        second = self._rpc("reopen")
+        self.assertFalse(second["ok"])
+        self.assertEqual(self.communication.state, "confirmed")
+
+    def test_no_reopening_once_reception_closed_it(self):
+        self.mind_order.with_user(self.receptionist).action_close_customer_overview()
+        self.assertEqual(self.communication.state, "closed")
+        self.assertEqual(self.mind_order.customer_progress, "closed")
+        refused = self._rpc("reopen")
+        self.assertFalse(refused["ok"])
+        self.assertIn("call the workshop", refused["error"])
+        self.assertEqual(self.communication.state, "closed")
+        self.assertNotIn("I changed my mind", self.url_open(f"/workshop/c/{self.token}").text)
