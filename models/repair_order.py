@@ -301,6 +301,8 @@ class RepairOrder(models.Model):
             overview = order.last_overview_id
             if not overview or overview.state not in ("sent", "delivered", "opened"):
                 continue
+            if overview.partner_id.communication_blocked:
+                continue  # blocked since: nothing more goes out to them
             if overview.state in ("sent", "delivered"):
                 overview.line_ids.sudo().unlink()
                 overview._snapshot_items(order.work_item_ids.filtered("visible_to_customer"))

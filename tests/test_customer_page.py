@@ -418,6 +418,13 @@ class TestUpdatedPrices(WorkshopCommon):
         self.assertEqual(self.price_order.last_overview_id, self.overview)
         self.assertEqual(self.overview.line_ids.filtered(lambda line: line.name == "Brake pads").price_subtotal, 200.0)
 
+    def test_customer_blocked_since_gets_nothing_and_the_price_still_changes(self):
+        self.overview.state = "opened"
+        self.emile.communication_blocked = True
+        self.pads.with_user(self.receptionist).price_unit = 250.0
+        self.assertEqual(self.pads.price_unit, 250.0)
+        self.assertEqual(self.price_order.last_overview_id, self.overview)
+
     def test_edits_in_the_send_dialog_do_not_send_an_extra_version(self):
         self.overview.state = "opened"
         self.pads.with_context(repair_skip_overview_update=True).price_unit = 260.0
