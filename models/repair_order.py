@@ -326,7 +326,7 @@ class RepairOrder(models.Model):
             "view_mode": "form",
             "target": "new",
             # Prices edited in the dialog go out with the version it sends, not as one more.
-            "context": {"default_order_id": self.id, "repair_skip_overview_update": True},
+            "context": {"default_order_id": self.id, "repair_skip_overview_update": True, "dialog_size": "extra-large"},
         }
 
     def action_preview_customer_communication(self):
