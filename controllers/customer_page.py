@@ -308,6 +308,9 @@ class WorkshopCustomerPage(http.Controller):
         return files
 
     def _record_opened(self, communication):
+        """The customer opened the link (staff following it from the chatter is no opening)."""
+        if request.env.user._is_internal():
+            return
         if communication.state in ("sent", "delivered"):
             communication.write({"state": "opened", "opened_at": fields.Datetime.now()})
         communication._log_event("opened", **self._client_info())

@@ -43,7 +43,6 @@ class RepairCustomerCommunication(models.Model):
     _description = "Customer communication"
     _order = "order_id, id desc"
     _check_company_auto = True
-    _rec_name = "display_name"
 
     # ------------------------------------------------------------------
     # Fields

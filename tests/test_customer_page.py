@@ -290,6 +290,14 @@ class TestCustomerPage(HttpCase, WorkshopCommon):
         self.assertEqual(communication.state, "sent")
         self.assertEqual(communication.event_ids.mapped("event_type"), ["sent"])
 
+    def test_staff_following_the_link_is_not_an_opening(self):
+        communication = self._send()
+        self.authenticate(self.receptionist.login, self.receptionist.login)
+        response = self.url_open(f"/workshop/c/{communication._get_token()}")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(communication.state, "sent")
+        self.assertNotIn("opened", communication.event_ids.mapped("event_type"))
+
     def test_preview_needs_a_logged_in_user(self):
         communication = self._send()
         response = self.url_open(f"/workshop/preview/{communication.id}", allow_redirects=False)
