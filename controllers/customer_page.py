@@ -1,8 +1,9 @@
 import base64
 
 from odoo import fields, http
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
+from odoo.tools import email_normalize
 from odoo.tools.mimetypes import guess_mimetype
 
 from ..models.repair_customer_communication_line import DECLINE_REASONS
@@ -15,6 +16,7 @@ NO_STORE_HEADERS = [
     ("X-Robots-Tag", "noindex, nofollow"),
 ]
 MAX_QUESTION_LENGTH = 1000
+MAX_APPROVAL_LIMIT = 100000.0
 MAX_SUBJECT_LENGTH = 120
 MAX_REMARK_LENGTH = 4000
 MAX_REMARK_FILES = 5
@@ -60,6 +62,8 @@ class WorkshopCustomerPage(http.Controller):
         self._record_opened(communication)
         if communication.kind == "report":
             return self._render_report_page(communication, lang=lang)
+        if communication.kind == "checkin":
+            return self._render_checkin_page(communication, lang=lang)
         return self._render_page(communication, lang=lang)
 
     @http.route("/workshop/c/<string:token>/report.pdf", type="http", auth="public", methods=["GET"], sitemap=False)
@@ -195,6 +199,73 @@ class WorkshopCustomerPage(http.Controller):
             return request.make_json_response({"ok": False, "error": str(error)}, headers=NO_STORE_HEADERS)
         return request.make_json_response({"ok": True}, headers=NO_STORE_HEADERS)
 
+    @http.route("/workshop/c/<string:token>/contact", type="jsonrpc", auth="public", methods=["POST"])
+    def checkin_contact(self, token, channel=None, email=None, phone=None, **kwargs):
+        """Check-in welcome step: preferred channel and corrected e-mail / mobile, all checked first."""
+        env = request.env
+        try:
+            communication = self._answerable_communication(token, kind="checkin")
+            if channel not in ("email", "sms"):
+                raise CustomerPageError(env._("Please choose e-mail or SMS."))
+            email = (email or "").strip()
+            if email and not email_normalize(email):
+                raise CustomerPageError(env._("“%(email)s” is not a valid e-mail address.", email=email))
+            phone = (phone or "").strip()
+            if phone:
+                values = {"phone": phone}
+                try:
+                    communication.partner_id.sudo()._normalize_phone_vals(values, partner=communication.partner_id)
+                except ValidationError as error:
+                    raise CustomerPageError(env._("“%(phone)s” is not a valid mobile number.", phone=phone)) from error
+                phone = values["phone"]
+            if channel == "email" and not (email or communication.partner_id.email):
+                raise CustomerPageError(env._("Please give an e-mail address to be reached by e-mail."))
+            if channel == "sms" and not (phone or communication.partner_id.phone):
+                raise CustomerPageError(env._("Please give a mobile number to be reached by SMS."))
+            communication._update_customer_contact(channel, email, phone, **self._client_info())
+        except CustomerPageError as error:
+            return {"ok": False, "error": str(error)}
+        return {"ok": True}
+
+    @http.route("/workshop/c/<string:token>/service", type="jsonrpc", auth="public", methods=["POST"])
+    def checkin_service(self, token, service_id=None, choice=None, **kwargs):
+        """Order a check-in service, ask to be called about it, or take the choice back."""
+        env = request.env
+        try:
+            communication = self._answerable_communication(token, kind="checkin")
+            try:
+                service_id = int(service_id)
+            except (TypeError, ValueError):
+                service_id = 0
+            service = communication._checkin_services().filtered(lambda s: s.id == service_id)
+            if not service:
+                raise CustomerPageError(env._("This service is not offered."))
+            if choice not in ("order", "contact", False, None, ""):
+                raise CustomerPageError(env._("This choice is not available for this item."))
+            communication._set_checkin_choice(service, choice or False)
+        except CustomerPageError as error:
+            return {"ok": False, "error": str(error)}
+        return {"ok": True}
+
+    @http.route("/workshop/c/<string:token>/limit", type="jsonrpc", auth="public", methods=["POST"])
+    def checkin_limit(self, token, amount=None, **kwargs):
+        """ "If you find more, go ahead up to this amount incl. VAT"."""
+        env = request.env
+        try:
+            communication = self._answerable_communication(token, kind="checkin")
+            try:
+                amount = float(amount or 0)
+            except (TypeError, ValueError):
+                amount = -1
+            if not 0 <= amount <= MAX_APPROVAL_LIMIT:  # NaN and infinities are refused too
+                raise CustomerPageError(
+                    env._("Please give an amount between 0 and %(max)s.", max=int(MAX_APPROVAL_LIMIT))
+                )
+            communication._set_approval_limit(amount, **self._client_info())
+        except CustomerPageError as error:
+            return {"ok": False, "error": str(error)}
+        return {"ok": True}
+
     @http.route("/workshop/c/<string:token>/reopen", type="jsonrpc", auth="public", methods=["POST"])
     def reopen(self, token, **kwargs):
         """ "I changed my mind", once, until reception closes the overview for changes."""
@@ -220,9 +291,11 @@ class WorkshopCustomerPage(http.Controller):
     # Tooling
     # ------------------------------------------------------------------
 
-    def _answerable_communication(self, token, lock=False):
+    def _answerable_communication(self, token, lock=False, kind=None):
         env = request.env
         communication = env["repair.customer.communication"]._find_by_token(token)
+        if communication and kind and communication.kind != kind:
+            communication = communication.browse()
         if not communication:
             raise CustomerPageError(
                 env._("This link is not valid (any more). Please use the latest link you received.")
@@ -357,6 +430,26 @@ class WorkshopCustomerPage(http.Controller):
         languages = self._set_page_language(communication, lang)
         values = self._page_layout_values(communication, languages)
         response = request.render("repair_customer_communication.customer_report_page", values)
+        response.headers.extend(NO_STORE_HEADERS)
+        return response
+
+    def _render_checkin_page(self, communication, lang=None):
+        languages = self._set_page_language(communication, lang)
+        values = self._page_layout_values(communication, languages)
+        communication = values["communication"]
+        order = values["order"]
+        company = values["company"]
+        tz = order.user_id.tz or communication.partner_id.tz or company.partner_id.tz or "Europe/Brussels"
+        values |= {
+            "appointment": order.schedule_date,
+            "appointment_tz": tz,
+            "services": communication._checkin_services(),
+            "choices": {choice.service_id.id: choice.choice for choice in communication.checkin_choice_ids},
+            "readonly": not communication._is_answerable(),
+            "preview": False,
+            "summary": communication._customer_summary(),
+        }
+        response = request.render("repair_customer_communication.customer_checkin_page", values)
         response.headers.extend(NO_STORE_HEADERS)
         return response
 

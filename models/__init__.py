@@ -1,5 +1,7 @@
 from . import fleet_vehicle
 from . import mail_mail
+from . import repair_checkin_choice
+from . import repair_checkin_service
 from . import repair_customer_agreement
 from . import repair_customer_agreement_acceptance
 from . import repair_customer_communication

@@ -83,6 +83,13 @@ class RepairCustomerCommunication(models.Model):
     signature = fields.Image(max_width=1024, max_height=1024, copy=False, readonly=True)
     signed_by = fields.Char(copy=False, readonly=True)
     signed_at = fields.Datetime(copy=False, readonly=True)
+    checkin_choice_ids = fields.One2many("repair.checkin.choice", "communication_id", string="Services chosen")
+    approval_limit = fields.Monetary(
+        "Go-ahead limit",
+        readonly=True,
+        copy=False,
+        help="At check-in: extra work up to this amount incl. VAT may be done without asking the customer.",
+    )
     sms_message_id = fields.Many2one("mail.message", "SMS message", readonly=True, copy=False, index="btree_not_null")
     reopened = fields.Boolean(
         readonly=True, copy=False, help='The customer already used "I changed my mind" once on this version.'
@@ -360,23 +367,26 @@ class RepairCustomerCommunication(models.Model):
             lines = self.line_ids.filtered(lambda line, decision=decision: line.decision == decision)
             lines.work_item_id.sudo().customer_decision = decision
         self._log_event("confirmed", ip_address=ip_address, user_agent=user_agent)
-        counts = {
-            key: len(self.line_ids.filtered(lambda line, key=key: line.decision == key))
-            for key in ("accepted", "declined", "contact", "disagree")
-        }
-        order = self.order_id.sudo()
-        order.message_post(
-            body=self.env._(
+        if self.kind == "checkin":
+            body = self.env._("%(name)s checked in online.", name=self.partner_id.display_name)
+            summary = self.env._("Customer checked in online")
+        else:
+            counts = {
+                key: len(self.line_ids.filtered(lambda line, key=key: line.decision == key))
+                for key in ("accepted", "declined", "contact", "disagree")
+            }
+            body = self.env._(
                 "%(name)s confirmed the overview: %(accepted)s wanted, %(declined)s declined, "
                 "%(contact)s to be contacted, %(disagree)s disagreed.",
                 name=self.partner_id.display_name,
                 **counts,
-            ),
-            subtype_xmlid="mail.mt_note",
-        )
+            )
+            summary = self.env._("Customer answered the overview")
+        order = self.order_id.sudo()
+        order.message_post(body=body, subtype_xmlid="mail.mt_note")
         order.activity_schedule(
             "mail.mail_activity_data_todo",
-            summary=self.env._("Customer answered the overview"),
+            summary=summary,
             user_id=(order.user_id or self.env.ref("base.user_admin")).id,
         )
 
@@ -511,3 +521,57 @@ class RepairCustomerCommunication(models.Model):
         lang = self.lang or self.partner_id.lang or "en_US"
         content, _kind = report.with_context(lang=lang)._render_qweb_pdf(report.report_name, self.order_id.ids)
         return content
+
+    # ------------------------------------------------------------------
+    # Online check-in
+    # ------------------------------------------------------------------
+
+    def _checkin_services(self):
+        self.ensure_one()
+        return self.env["repair.checkin.service"].sudo().search([("company_id", "=", self.company_id.id)])
+
+    def _set_checkin_choice(self, service, choice):
+        """Order a service, ask to be called about it, or (no choice) take it back."""
+        self.ensure_one()
+        existing = self.checkin_choice_ids.filtered(lambda c: c.service_id == service)
+        if not choice:
+            existing.sudo().unlink()
+        elif existing:
+            existing.sudo().write({"choice": choice, "price_total": service.price_total})
+        else:
+            self.env["repair.checkin.choice"].sudo().create(
+                {
+                    "communication_id": self.id,
+                    "service_id": service.id,
+                    "choice": choice,
+                    "price_total": service.price_total,
+                }
+            )
+
+    def _update_customer_contact(self, channel, email, phone, ip_address=False, user_agent=False):
+        """The customer's corrections, already checked: update the partner and log old and new values."""
+        self.ensure_one()
+        partner = self.partner_id.sudo()
+        changes = {}
+        if channel and channel != partner.preferred_channel:
+            changes["preferred_channel"] = channel
+        if email and email != partner.email:
+            changes["email"] = email
+        if phone and phone != partner.phone:
+            changes["phone"] = phone
+        if not changes:
+            return
+        labels = {fname: partner._fields[fname]._description_string(self.env) for fname in changes}
+        details = "\n".join(f"{labels[fname]}: {partner[fname] or ''} → {value}" for fname, value in changes.items())
+        partner.write(changes)
+        self._log_event("contact_changed", ip_address=ip_address, user_agent=user_agent, details=details)
+
+    def _set_approval_limit(self, amount, ip_address=False, user_agent=False):
+        self.ensure_one()
+        self.sudo().approval_limit = amount
+        self._log_event(
+            "answered",
+            ip_address=ip_address,
+            user_agent=user_agent,
+            details=self.env._("Go-ahead limit: %(amount)s", amount=self._format_amount(amount)),
+        )

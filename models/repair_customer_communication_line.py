@@ -42,7 +42,7 @@ class RepairCustomerCommunicationLine(models.Model):
     def _allowed_decisions(self):
         """What the customer may answer on this item ("do not agree" only for advised items)."""
         self.ensure_one()
-        if self.category in ("scheduled", "ok"):
+        if not self._needs_decision():
             return (False,)
         allowed = ("accepted", "declined", "contact")
         if self.category == "recommended":
@@ -50,5 +50,6 @@ class RepairCustomerCommunicationLine(models.Model):
         return allowed
 
     def _needs_decision(self):
+        """Only an overview asks for decisions (check-in shows the planned work)."""
         self.ensure_one()
-        return self.category in ("necessary", "recommended")
+        return self.communication_id.kind == "overview" and self.category in ("necessary", "recommended")

@@ -25,3 +25,23 @@ class RepairCustomerRemark(models.Model):
 
     def action_share_with_mechanics(self):
         self.visible_to_mechanic = True
+
+    def action_make_work_item(self):
+        """Handle the remark: it is read, and the "add work item" form opens filled from it."""
+        self.ensure_one()
+        self.is_read = True
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Add a work item"),
+            "res_model": "repair.work.item",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_order_id": self.order_id.id,
+                "default_name": self.subject,
+                "default_customer_note": self.body,
+                "default_origin": "remark",
+                "default_category": "necessary",
+                "default_attachment_ids": [fields.Command.set(self.attachment_ids.ids)],
+            },
+        }

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 
 from .repair_work_item import WORK_ITEM_CATEGORIES
@@ -21,6 +23,8 @@ class RepairOrder(models.Model):
     """A workshop work order: the vehicle, the people around it and its work items."""
 
     _inherit = "repair.order"
+    # Orders with check-in items to handle stay on top (then Odoo's own order).
+    _order = "checkin_pinned desc, priority desc, create_date desc"
 
     # ------------------------------------------------------------------
     # Fields
@@ -106,9 +110,84 @@ class RepairOrder(models.Model):
         string="Customer communication",
     )
 
+    checkin_communication_id = fields.Many2one(
+        "repair.customer.communication",
+        compute="_compute_checkin_state",
+        store=True,
+        string="Current check-in",
+    )
+    checkin_choice_ids = fields.One2many(
+        related="checkin_communication_id.checkin_choice_ids", string="Check-in choices"
+    )
+    checkin_approval_limit = fields.Monetary(related="checkin_communication_id.approval_limit", string="Go-ahead limit")
+    checkin_answered = fields.Boolean(compute="_compute_checkin_state", store=True, string="Checked in")
+    checkin_open_count = fields.Integer(compute="_compute_checkin_state", store=True, string="Check-in items to handle")
+    checkin_pinned = fields.Boolean(
+        compute="_compute_checkin_state",
+        store=True,
+        index=True,
+        help="Kept at the top of the list while check-in items are not handled.",
+    )
+    checkin_invited_for = fields.Datetime(
+        "Check-in invited for",
+        copy=False,
+        readonly=True,
+        help="The appointment the last check-in invitation was sent for.",
+    )
+    checkin_invitation_due = fields.Datetime(
+        compute="_compute_checkin_invitation_due",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="When the check-in invitation for this appointment is due; empty once sent or not needed.",
+    )
+
     # ------------------------------------------------------------------
     # Compute
     # ------------------------------------------------------------------
+
+    @api.depends(
+        "communication_ids.state",
+        "communication_ids.kind",
+        "communication_ids.checkin_choice_ids.handled",
+        "customer_remark_ids.is_read",
+        "customer_remark_ids.communication_id",
+    )
+    def _compute_checkin_state(self):
+        for order in self:
+            checkins = order.communication_ids.filtered(
+                lambda c: c.kind == "checkin" and c.state not in ("draft", "superseded", "revoked")
+            )
+            current = checkins.sorted("id")[-1:] if checkins else checkins
+            order.checkin_communication_id = current
+            order.checkin_answered = current.state in ("confirmed", "closed") if current else False
+            remarks = order.customer_remark_ids.filtered(lambda r, c=current: r.communication_id == c and not r.is_read)
+            open_count = (
+                len(current.checkin_choice_ids.filtered(lambda c: not c.handled)) + len(remarks) if current else 0
+            )
+            order.checkin_open_count = open_count if order.checkin_answered else 0
+            order.checkin_pinned = bool(order.checkin_open_count)
+
+    @api.depends(
+        "schedule_date",
+        "state",
+        "checkin_invited_for",
+        "company_id.repair_checkin_enabled",
+        "company_id.repair_checkin_lead_days",
+    )
+    def _compute_checkin_invitation_due(self):
+        """N days before the appointment, once per appointment date (a new date, a new invitation)."""
+        for order in self:
+            company = order.company_id
+            needed = (
+                company.repair_checkin_enabled
+                and order.state in ("draft", "confirmed")
+                and order.schedule_date
+                and order.checkin_invited_for != order.schedule_date
+            )
+            order.checkin_invitation_due = (
+                order.schedule_date - timedelta(days=company.repair_checkin_lead_days) if needed else False
+            )
 
     @api.depends("communication_ids.state", "communication_ids.kind", "state")
     def _compute_customer_progress(self):
@@ -248,7 +327,7 @@ class RepairOrder(models.Model):
                 "show_prices": self.company_id.repair_show_prices,
             }
         )
-        if kind == "overview":
+        if kind in ("overview", "checkin"):
             communication._snapshot_items(self.work_item_ids.filtered("visible_to_customer"))
         if previous:
             previous.write({"superseded_by_id": communication.id, "state": "superseded"})
@@ -315,6 +394,68 @@ class RepairOrder(models.Model):
             }
             new_version = order._prepare_customer_communication(point, note=overview.note)
             new_version._send()
+
+    # ------------------------------------------------------------------
+    # Online check-in
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders._schedule_checkin_invitations()
+        return orders
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"schedule_date", "state", "company_id"}.intersection(vals):
+            self._schedule_checkin_invitations()
+        return result
+
+    def _schedule_checkin_invitations(self):
+        """Wake the invitation job when one of these orders is due (now, or at its exact time)."""
+        cron = self.env.ref("repair_customer_communication.ir_cron_send_checkin_invitations", raise_if_not_found=False)
+        due_dates = {order.checkin_invitation_due for order in self if order.checkin_invitation_due}
+        if not cron or not due_dates:
+            return
+        now = fields.Datetime.now()
+        cron.sudo()._trigger(at=sorted({max(due, now) for due in due_dates}))
+
+    @api.model
+    def _cron_send_checkin_invitations(self, batch_size=200):
+        """Invite, in bounded batches, every customer whose appointment is due for check-in.
+
+        Found through the index on `checkin_invitation_due` (empty once invited);
+        rows another worker holds are skipped, so parallel runs never invite twice.
+        """
+        now = fields.Datetime.now()
+        domain = [("checkin_invitation_due", "<=", now), ("schedule_date", ">", now)]
+        cron = self.env["ir.cron"]
+        while True:
+            orders = self.search(domain, limit=batch_size, order="checkin_invitation_due, id").try_lock_for_update()
+            if not orders:
+                break
+            # Locked now: re-read, another worker may have invited them meanwhile.
+            orders.invalidate_recordset(["checkin_invited_for", "checkin_invitation_due"])
+            orders = orders.filtered(lambda o: o.checkin_invitation_due and o.checkin_invitation_due <= now)
+            for order in orders:
+                order._send_checkin_invitation()
+            remaining = self.search_count(domain)
+            if cron._commit_progress(len(orders), remaining=remaining) <= 0 or not remaining:
+                break
+
+    def _send_checkin_invitation(self):
+        """One invitation for the current appointment; a previous one's link leads to this one."""
+        self.ensure_one()
+        point = self._get_preferred_contact_point()
+        if point:
+            communication = self._prepare_customer_communication(point, kind="checkin")
+            communication._send()
+        else:
+            self.message_post(
+                body=self.env._("No check-in invitation sent: no contact of this work order can be reached."),
+                subtype_xmlid="mail.mt_note",
+            )
+        self.checkin_invited_for = self.schedule_date
 
     def action_open_customer_communication(self):
         """The send dialog."""

@@ -20,6 +20,11 @@ class ResCompany(models.Model):
         default=14,
         help="Days a link sent to a customer stays valid.",
     )
+    repair_checkin_enabled = fields.Boolean(
+        "Online check-in",
+        default=True,
+        help="Invite customers to check in online before their appointment.",
+    )
     repair_checkin_lead_days = fields.Integer(
         "Check-in lead time (days)",
         default=3,

@@ -16,6 +16,9 @@ export class WorkshopCustomerOverview extends Interaction {
         ".o_workshop_question_input": { "t-on-change.withTarget": this.onDetailChange },
         ".o_workshop_confirm": { "t-on-click.prevent": this.locked(this.onConfirm, true) },
         ".o_workshop_conditions_check": { "t-on-change.withTarget": this.onConditionsChange },
+        ".o_workshop_contact_form": { "t-on-submit.prevent.withTarget": this.locked(this.onContactSubmit, true) },
+        ".o_workshop_service_choice": { "t-on-change.withTarget": this.onServiceChange },
+        ".o_workshop_limit_input": { "t-on-change.withTarget": this.onLimitChange },
         ".o_workshop_reopen": { "t-on-click.prevent": this.locked(this.onReopen, true) },
         ".o_workshop_remark_form": { "t-on-submit.prevent.withTarget": this.locked(this.onRemarkSubmit, true) },
     };
@@ -77,6 +80,37 @@ export class WorkshopCustomerOverview extends Interaction {
 
     async onConditionsChange(ev, input) {
         const result = await this.waitFor(rpc(`${this.baseUrl}/conditions`, { accepted: input.checked }));
+        this.showResult(result);
+    }
+
+    async onContactSubmit(ev, form) {
+        const data = new FormData(form);
+        const result = await this.waitFor(
+            rpc(`${this.baseUrl}/contact`, {
+                channel: data.get("channel"),
+                email: data.get("email"),
+                phone: data.get("phone"),
+            })
+        );
+        const errorEl = form.querySelector(".o_workshop_contact_error");
+        errorEl.textContent = result.ok ? "" : result.error;
+        errorEl.classList.toggle("d-none", result.ok);
+        form.querySelector(".o_workshop_contact_saved").classList.toggle("d-none", !result.ok);
+    }
+
+    async onServiceChange(ev, input) {
+        const service = input.closest(".o_workshop_service");
+        const result = await this.waitFor(
+            rpc(`${this.baseUrl}/service`, {
+                service_id: parseInt(service.dataset.serviceId),
+                choice: input.value || false,
+            })
+        );
+        this.showResult(result);
+    }
+
+    async onLimitChange(ev, input) {
+        const result = await this.waitFor(rpc(`${this.baseUrl}/limit`, { amount: input.value || 0 }));
         this.showResult(result);
     }
 

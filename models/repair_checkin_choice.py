@@ -1,0 +1,42 @@
+from odoo import fields, models
+
+
+class RepairCheckinChoice(models.Model):
+    """A check-in service the customer ordered, or asked to be called about; reception handles it."""
+
+    _name = "repair.checkin.choice"
+    _description = "Check-in choice"
+    _order = "handled, id"
+
+    communication_id = fields.Many2one("repair.customer.communication", required=True, ondelete="cascade", index=True)
+    order_id = fields.Many2one(related="communication_id.order_id", store=True, index=True)
+    company_id = fields.Many2one(related="communication_id.company_id", store=True)
+    currency_id = fields.Many2one(related="communication_id.currency_id")
+    service_id = fields.Many2one("repair.checkin.service", required=True, ondelete="restrict")
+    choice = fields.Selection([("order", "Ordered"), ("contact", "Call me about it")], required=True)
+    price_total = fields.Monetary("Price incl. VAT", help="The price the customer saw.")
+    handled = fields.Boolean(readonly=True)
+    work_item_id = fields.Many2one("repair.work.item", "Work item", readonly=True)
+
+    _service_once = models.Constraint("UNIQUE (communication_id, service_id)", "A service is chosen once per check-in.")
+
+    def action_handle(self):
+        """Ordered services that convert become work items; the rest are simply marked handled."""
+        for choice in self.filtered(lambda c: not c.handled):
+            service = choice.service_id
+            if choice.choice == "order" and service.convert_to_work_item:
+                choice.work_item_id = self.env["repair.work.item"].create(
+                    {
+                        "order_id": choice.order_id.id,
+                        "name": service.name,
+                        "customer_note": service.description,
+                        "category": "scheduled",
+                        "origin": "checkin",
+                        "product_id": service.product_id.id,
+                        "price_unit": service.price_unit,
+                        "tax_ids": [fields.Command.set(service.tax_ids.ids)],
+                        "customer_decision": "accepted",
+                        "authorization": "approved",
+                    }
+                )
+            choice.handled = True
