@@ -115,9 +115,8 @@ def throughput(base, path):
 
 def main():
     config.parse_config(["-c", CONF, "-d", DB, "--log-level=warn"])
-    with Registry(DB).cursor() as cr:
+    with Registry(DB).cursor() as cr:  # committed on exit, for the server process to see
         urls = prepare(api.Environment(cr, SUPERUSER_ID, {}))
-        cr.commit()
     from odoo.addons.repair_customer_communication.tests.odoo_server import odoo_server  # after the registry
 
     with tempfile.TemporaryDirectory() as folder:

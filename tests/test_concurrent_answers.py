@@ -34,10 +34,10 @@ def server():
 
 
 def _with_env(func):
+    """Run func in its own transaction, committed on exit for the server process to see."""
     with Registry(DB).cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         result = func(env)
-        cr.commit()
         return result
 
 

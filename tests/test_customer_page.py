@@ -520,7 +520,7 @@ class TestRepairReport(HttpCase, WorkshopCommon):
         wizard = (
             self.env["repair.communication.send"]
             .with_user(self.receptionist)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"order_id": order.id})
         )
         self.assertEqual(wizard.kind, "report")
