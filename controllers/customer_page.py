@@ -439,7 +439,7 @@ class WorkshopCustomerPage(http.Controller):
         communication = values["communication"]
         order = values["order"]
         company = values["company"]
-        tz = order.user_id.tz or communication.partner_id.tz or company.partner_id.tz or "Europe/Brussels"
+        tz = company.partner_id.tz or order.user_id.tz or "UTC"  # the shop's time zone
         values |= {
             "appointment": order.schedule_date,
             "appointment_tz": tz,

@@ -12,6 +12,7 @@ import os
 import threading
 import urllib.request
 
+import psycopg2.errors
 import pytest
 
 from odoo import SUPERUSER_ID, api
@@ -124,5 +125,50 @@ def test_parallel_decisions_on_one_item_leave_one_consistent_answer(server):
     def check(env):
         line = env["repair.customer.communication.line"].browse(line_id)
         assert line.decision in decisions
+
+    _with_env(check)
+
+
+def test_two_workers_running_the_invitation_job_never_invite_twice():
+    """Two job runs at once, each with its own transaction: every appointment is invited exactly once."""
+    from datetime import datetime, timedelta
+
+    def prepare(env):
+        partner = env["res.partner"].create({"name": "Due Customer", "email": "due@example.com"})
+        orders = env["repair.order"].create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "driver_id": partner.id,
+                    "schedule_date": datetime.now() + timedelta(days=1, minutes=index),
+                }
+                for index in range(60)
+            ]
+        )
+        return orders.ids
+
+    order_ids = _with_env(prepare)
+    errors = []
+
+    def run_job(index):
+        try:
+            _with_env(lambda env: env["repair.order"]._cron_send_checkin_invitations(batch_size=7))
+        except psycopg2.errors.SerializationFailure as error:
+            errors.append(error)  # a worker losing a race gives up; its next run goes on
+
+    _in_parallel(run_job, count=2)
+    assert len(errors) < 2, "at most the worker that lost a race gives up"
+    # What a worker may have left (it gives up on a serialization conflict) goes on the next run.
+    _with_env(lambda env: env["repair.order"]._cron_send_checkin_invitations())
+
+    def check(env):
+        invitations = env["repair.customer.communication"].search(
+            [("order_id", "in", order_ids), ("kind", "=", "checkin")]
+        )
+        per_order = dict.fromkeys(order_ids, 0)
+        for invitation in invitations:
+            per_order[invitation.order_id.id] += 1
+        assert set(per_order.values()) == {1}, per_order
+        assert not env["repair.order"].browse(order_ids).filtered("checkin_invitation_due")
 
     _with_env(check)

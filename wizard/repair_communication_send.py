@@ -20,6 +20,7 @@ class RepairCommunicationSend(models.TransientModel):
     work_item_ids = fields.One2many(related="order_id.work_item_ids", readonly=False, string="Items")
     items_amount_total = fields.Monetary(related="order_id.items_amount_total")
     last_overview_id = fields.Many2one(related="order_id.last_overview_id")
+    checkin_approval_limit = fields.Monetary(related="order_id.checkin_approval_limit")
 
     @api.model
     def default_get(self, fields_list):
