@@ -4,6 +4,7 @@ from . import test_customer_page
 from . import test_customer_page_queries
 from . import test_company_settings
 from . import test_checkin
+from . import test_checkin_tours
 from . import test_communication_delivery
 from . import test_concurrent_answers
 from . import test_contact_points
