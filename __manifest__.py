@@ -32,6 +32,8 @@
         "demo/res_partner_demo.xml",
         "demo/fleet_vehicle_demo.xml",
         "demo/repair_order_demo.xml",
+        "demo/repair_checkin_service_demo.xml",
+        "demo/repair_checkin_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

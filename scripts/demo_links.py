@@ -11,3 +11,7 @@ if order:
     if order.last_overview_id:
         url = order.last_overview_id.customer_url.replace(order.get_base_url(), base)
         print(f"LINK  Customer page  {url}")
+checkin_order = env.ref("repair_customer_communication.demo_repair_order_05", raise_if_not_found=False)
+if checkin_order and checkin_order.checkin_communication_id:
+    url = checkin_order.checkin_communication_id.customer_url.replace(checkin_order.get_base_url(), base)
+    print(f"LINK  Check-in page  {url}")
