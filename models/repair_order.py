@@ -119,6 +119,13 @@ class RepairOrder(models.Model):
     checkin_choice_ids = fields.One2many(
         related="checkin_communication_id.checkin_choice_ids", string="Check-in choices"
     )
+    checkin_open_choice_ids = fields.One2many(
+        "repair.checkin.choice",
+        "order_id",
+        domain=[("handled", "=", False)],
+        string="Check-in choices to handle",
+        help="Handled choices leave the check-in section (converted ones are work items now).",
+    )
     checkin_approval_limit = fields.Monetary(related="checkin_communication_id.approval_limit", string="Go-ahead limit")
     checkin_answered = fields.Boolean(compute="_compute_checkin_state", store=True, string="Checked in")
     checkin_open_count = fields.Integer(compute="_compute_checkin_state", store=True, string="Check-in items to handle")

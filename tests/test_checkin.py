@@ -196,10 +196,12 @@ class TestCheckinPage(HttpCase, WorkshopCommon):
         self.assertEqual((item.name, item.origin, item.price_unit), ("Car wash", "checkin", 20.0))
         self.assertEqual(item.authorization, "approved")
         self.assertTrue(order.checkin_pinned)
+        self.assertEqual(order.checkin_open_choice_ids.service_id, self.loan_car)
         order.checkin_choice_ids.filtered(lambda c: c.service_id == self.loan_car).with_user(
             self.receptionist
         ).action_handle()
         self.assertFalse(order.checkin_pinned, "everything handled: back to its date")
+        self.assertFalse(order.checkin_open_choice_ids, "handled choices leave the check-in section")
         self.assertEqual(len(order.work_item_ids.filtered(lambda i: i.origin == "checkin")), 1)
 
     def test_checkin_remark_becomes_a_work_item(self):

@@ -89,5 +89,9 @@ registry.category("web_tour.tours").add("repair_customer_communication_reception
             content: "It became a scheduled work item",
             trigger: "div[name=work_item_scheduled_ids] .o_data_row:contains('Car wash')",
         },
+        {
+            content: "and left the check-in section",
+            trigger: ".o_workshop_checkin_section:not(:has(.o_data_row:contains('Car wash')))",
+        },
     ],
 });
