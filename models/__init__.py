@@ -1,3 +1,6 @@
+# The mixin first: the models below inherit from it.
+from . import repair_priced_line_mixin
+
 from . import fleet_vehicle
 from . import mail_mail
 from . import repair_checkin_choice

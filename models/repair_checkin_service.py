@@ -5,6 +5,7 @@ class RepairCheckinService(models.Model):
     """An extra service customers can order while checking in online (car wash, cleaning...)."""
 
     _name = "repair.checkin.service"
+    _inherit = ["repair.priced.line.mixin"]
     _description = "Check-in service"
     _order = "company_id, sequence, id"
     _check_company_auto = True
@@ -16,29 +17,9 @@ class RepairCheckinService(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
     product_id = fields.Many2one(
-        "product.product",
-        check_company=True,
-        domain=[("sale_ok", "=", True)],
-        help="Optional: the price and taxes come from this product, and a converted work item uses it.",
+        help="Optional: the price and taxes come from this product, and a converted work item uses it."
     )
-    price_unit = fields.Float(
-        "Price without VAT",
-        digits="Product Price",
-        compute="_compute_price_unit",
-        store=True,
-        readonly=False,
-        precompute=True,
-    )
-    tax_ids = fields.Many2many(
-        "account.tax",
-        string="Taxes",
-        compute="_compute_tax_ids",
-        store=True,
-        readonly=False,
-        precompute=True,
-        check_company=True,
-        domain=[("type_tax_use", "=", "sale")],
-    )
+    price_unit = fields.Float("Price without VAT")
     price_total = fields.Monetary("Price incl. VAT", compute="_compute_price_total")
     url = fields.Char("Link", help="A page with more about the service (optional).")
     image_512 = fields.Image("Picture", max_width=512, max_height=512)
@@ -47,22 +28,12 @@ class RepairCheckinService(models.Model):
         help="When reception handles an order of this service, it becomes a work item of the work order.",
     )
 
-    @api.depends("product_id")
-    def _compute_price_unit(self):
-        for service in self:
-            if service.product_id:
-                service.price_unit = service.product_id.lst_price
-            elif not service.price_unit:
-                service.price_unit = 0.0
-
-    @api.depends("product_id", "company_id")
+    @api.depends("company_id")
     def _compute_tax_ids(self):
-        for service in self:
-            company = service.company_id or self.env.company
-            if service.product_id:
-                service.tax_ids = service.product_id.taxes_id._filter_taxes_by_company(company)
-            elif not service.tax_ids:
-                service.tax_ids = company.account_sale_tax_id
+        return super()._compute_tax_ids()
+
+    def _priced_line_company(self):
+        return self.company_id or super()._priced_line_company()
 
     @api.depends("price_unit", "tax_ids", "currency_id")
     def _compute_price_total(self):

@@ -41,6 +41,7 @@ class RepairWorkItem(models.Model):
     """One intervention on a work order: what was found, what it costs, who decided what."""
 
     _name = "repair.work.item"
+    _inherit = ["repair.priced.line.mixin"]
     _description = "Work item"
     _order = "order_id, category_sequence, pinned desc, sequence, id"
     _check_company_auto = True
@@ -70,31 +71,8 @@ class RepairWorkItem(models.Model):
     )
     mechanic_note = fields.Text("Mechanic's note", help="Internal: what the mechanic found.")
     customer_note = fields.Text("Note for the customer", help="What the customer reads about this item.")
-    product_id = fields.Many2one(
-        "product.product",
-        check_company=True,
-        domain=[("sale_ok", "=", True)],
-        help="Optional: a part or a labour product; the price and taxes come from it.",
-    )
+    product_id = fields.Many2one(help="Optional: a part or a labour product; the price and taxes come from it.")
     quantity = fields.Float(default=1.0, digits="Product Unit")
-    price_unit = fields.Float(
-        "Unit price",
-        digits="Product Price",
-        compute="_compute_price_unit",
-        store=True,
-        readonly=False,
-        precompute=True,
-    )
-    tax_ids = fields.Many2many(
-        "account.tax",
-        string="Taxes",
-        compute="_compute_tax_ids",
-        store=True,
-        readonly=False,
-        precompute=True,
-        check_company=True,
-        domain=[("type_tax_use", "=", "sale")],
-    )
     price_subtotal = fields.Monetary("Amount without VAT", compute="_compute_amounts", store=True)
     price_tax = fields.Monetary("VAT", compute="_compute_amounts", store=True)
     price_total = fields.Monetary("Amount incl. VAT", compute="_compute_amounts", store=True)
@@ -137,25 +115,12 @@ class RepairWorkItem(models.Model):
         for item in self:
             item.category_sequence = CATEGORY_SEQUENCE.get(item.category, len(CATEGORY_SEQUENCE))
 
-    @api.depends("product_id")
-    def _compute_price_unit(self):
-        for item in self:
-            if item.product_id:
-                item.price_unit = item.product_id.lst_price
-            elif not item.price_unit:
-                item.price_unit = 0.0
-
-    @api.depends("product_id", "order_id")
+    @api.depends("order_id")
     def _compute_tax_ids(self):
-        for item in self:
-            company = item.order_id.company_id or self.env.company
-            if item.product_id:
-                taxes = item.product_id.taxes_id._filter_taxes_by_company(company)
-            elif not item.tax_ids:
-                taxes = company.account_sale_tax_id
-            else:
-                continue
-            item.tax_ids = taxes
+        return super()._compute_tax_ids()
+
+    def _priced_line_company(self):
+        return self.order_id.company_id or super()._priced_line_company()
 
     @api.depends("quantity", "price_unit", "tax_ids", "order_id.partner_id", "currency_id")
     def _compute_amounts(self):
