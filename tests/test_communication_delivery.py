@@ -65,3 +65,27 @@ class TestCommunicationDelivery(MockEmail, MockSMS, WorkshopCommon):
             self.env["sms.sms"].sudo().search([("mail_message_id", "=", communication.sms_message_id.id)])._send()
         self.assertEqual(communication.state, "sent")
         self.assertIn("failed", communication.event_ids.mapped("event_type"))
+
+
+@tagged("post_install", "-at_install")
+class TestMessagesInTheCustomersLanguage(WorkshopCommon):
+    """A French-speaking customer gets the e-mail and the SMS in French."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(["repair_customer_communication"], ["fr_FR"], overwrite=True)
+        cls.emile.lang = "fr_FR"
+        cls.french_order = cls._create_customer_order([("Plaquettes de frein", "necessary", 200.0)])
+
+    def test_email_in_french(self):
+        communication = self._send_overview(self.french_order)
+        mail = self.env["mail.mail"].search([("model", "=", communication._name), ("res_id", "=", communication.id)])
+        self.assertIn("votre véhicule", mail.subject)
+        self.assertIn("Bonjour", str(mail.body_html))
+
+    def test_sms_in_french(self):
+        communication = self._send_overview(self.french_order, channel="sms")
+        sms = self.env["sms.sms"].search([("mail_message_id", "=", communication.sms_message_id.id)])
+        self.assertIn("véhicule", sms.body)
