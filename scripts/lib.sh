@@ -69,7 +69,7 @@ EOF
 link_module() {
     local key
     key=$(printf '%s' "$ROOT" | cksum | cut -d' ' -f1)
-    ADDONS_LINK_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/$MODULE/$key/addons"
+    ADDONS_LINK_DIR="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/$MODULE/$key/addons"
     mkdir -p "$ADDONS_LINK_DIR"
     ln -sfn "$ROOT" "$ADDONS_LINK_DIR/$MODULE"
     MODULE_DIR="$ADDONS_LINK_DIR/$MODULE"
