@@ -36,6 +36,9 @@
         "demo/repair_checkin_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "repair_customer_communication/static/src/fields/**/*",
+        ],
         "web.assets_frontend": [
             "repair_customer_communication/static/src/interactions/**/*",
             "repair_customer_communication/static/src/scss/**/*",

@@ -76,6 +76,10 @@ registry.category("web_tour.tours").add("repair_customer_communication_reception
             trigger: "div[name=customer_progress]:contains('Confirmed by the customer')",
         },
         {
+            content: "The customer's answer shows as an icon on the item",
+            trigger: "div[name=work_item_necessary_ids] .o_data_row:contains('Brake pads') .o_workshop_icon.fa-thumbs-up",
+        },
+        {
             content: "Apply the customer's answers",
             trigger: "button[name=action_apply_customer_answers]",
             run: "click",
