@@ -11,7 +11,6 @@ class RepairCustomerRemark(models.Model):
     order_id = fields.Many2one("repair.order", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
     communication_id = fields.Many2one("repair.customer.communication", ondelete="cascade", index=True)
-    work_item_id = fields.Many2one("repair.work.item", "About item", ondelete="set null")
     subject = fields.Char(required=True)
     body = fields.Text("Remark")
     attachment_ids = fields.Many2many(

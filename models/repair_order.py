@@ -162,10 +162,7 @@ class RepairOrder(models.Model):
     )
     def _compute_checkin_state(self):
         for order in self:
-            checkins = order.communication_ids.filtered(
-                lambda c: c.kind == "checkin" and c.state not in ("draft", "superseded", "revoked")
-            )
-            current = checkins.sorted("id")[-1:] if checkins else checkins
+            current = order._current_communication("checkin")
             order.checkin_communication_id = current
             order.checkin_answered = current.state in ("confirmed", "closed") if current else False
             remarks = order.customer_remark_ids.filtered(lambda r, c=current: r.communication_id == c and not r.is_read)
@@ -199,10 +196,7 @@ class RepairOrder(models.Model):
     @api.depends("communication_ids.state", "communication_ids.kind", "state")
     def _compute_customer_progress(self):
         for order in self:
-            overviews = order.communication_ids.filtered(
-                lambda c: c.kind == "overview" and c.state not in ("draft", "superseded", "revoked")
-            )
-            current = overviews.sorted("id")[-1:] if overviews else overviews
+            current = order._current_communication("overview")
             order.last_overview_id = current
             if order.state == "done":
                 order.customer_progress = "report"
@@ -308,6 +302,13 @@ class RepairOrder(models.Model):
                 )
         return points
 
+    def _current_communication(self, kind):
+        """The newest live communication of that kind (sent and neither replaced nor revoked), or none."""
+        self.ensure_one()
+        return self.communication_ids.filtered(
+            lambda c: c.kind == kind and c.state not in ("draft", "superseded", "revoked")
+        ).sorted("id")[-1:]
+
     def _prepare_customer_communication(self, point, note=False, kind="overview"):
         """A new version of the customer communication for one contact point (not sent yet).
 
@@ -315,9 +316,7 @@ class RepairOrder(models.Model):
         """
         self.ensure_one()
         Communication = self.env["repair.customer.communication"]
-        previous = self.communication_ids.filtered(
-            lambda c: c.kind == kind and c.state not in ("draft", "superseded", "revoked")
-        ).sorted("id")[-1:]
+        previous = self._current_communication(kind)
         partner = point["partner"]
         communication = Communication.create(
             {
