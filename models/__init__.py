@@ -1,8 +1,12 @@
 # The mixin first: the models below inherit from it.
 from . import repair_priced_line_mixin
 
+from . import crm_lead
+from . import customer_notification
+from . import customer_notification_rule
 from . import fleet_vehicle
 from . import mail_mail
+from . import mail_template
 from . import repair_checkin_choice
 from . import repair_checkin_service
 from . import repair_customer_agreement
@@ -12,6 +16,7 @@ from . import repair_customer_communication_line
 from . import repair_customer_event
 from . import repair_customer_remark
 from . import repair_order
+from . import repair_order_notification_events
 from . import repair_work_item
 from . import res_company
 from . import res_config_settings

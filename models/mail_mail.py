@@ -2,7 +2,7 @@ from odoo import models
 
 
 class MailMail(models.Model):
-    """Tell a customer communication whether its e-mail left the building."""
+    """Tell customer communications and notifications whether their e-mail left the building."""
 
     _inherit = "mail.mail"
 
@@ -18,6 +18,10 @@ class MailMail(models.Model):
                 communications._mark_delivery_failed(failure_reason or failure_type)
             else:
                 communications._mark_delivered()
+        if failure_type or failure_reason:
+            self.env["customer.notification"]._on_delivery_failure(
+                self.mail_message_id, failure_type, failure_reason
+            )
         return super()._postprocess_sent_message(
             success_pids, success_emails, failure_reason=failure_reason, failure_type=failure_type
         )

@@ -274,6 +274,7 @@ class RepairCustomerCommunication(models.Model):
                 values["state"] = "sent"
             communication.write(values)
             communication._log_event("resent" if resend else "sent")
+        self.env["customer.notification"]._on_overviews_sent(self)
 
     def _deliver_by_email(self):
         self.ensure_one()
@@ -367,6 +368,8 @@ class RepairCustomerCommunication(models.Model):
             lines = self.line_ids.filtered(lambda line, decision=decision: line.decision == decision)
             lines.work_item_id.sudo().customer_decision = decision
         self._log_event("confirmed", ip_address=ip_address, user_agent=user_agent)
+        if self.kind == "overview":
+            self.env["customer.notification"]._on_overview_answered(self)
         if self.kind == "checkin":
             body = self.env._("%(name)s checked in online.", name=self.partner_id.display_name)
             summary = self.env._("Customer checked in online")

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .customer_notification import DEFAULT_MAX_ATTEMPTS, MAX_ATTEMPTS_PARAM
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -9,3 +11,6 @@ class ResConfigSettings(models.TransientModel):
     repair_link_validity_days = fields.Integer(related="company_id.repair_link_validity_days", readonly=False)
     repair_checkin_enabled = fields.Boolean(related="company_id.repair_checkin_enabled", readonly=False)
     repair_checkin_lead_days = fields.Integer(related="company_id.repair_checkin_lead_days", readonly=False)
+    customer_notification_max_attempts = fields.Integer(
+        "Attempts per message", config_parameter=MAX_ATTEMPTS_PARAM, default=DEFAULT_MAX_ATTEMPTS
+    )

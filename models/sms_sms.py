@@ -2,7 +2,7 @@ from odoo import models
 
 
 class SmsSms(models.Model):
-    """Tell a customer communication whether its SMS was accepted by the provider."""
+    """Tell customer communications and notifications whether their SMS was accepted by the provider."""
 
     _inherit = "sms.sms"
 
@@ -11,6 +11,9 @@ class SmsSms(models.Model):
         messages = self.mail_message_id
         if not messages:
             return
+        failed = self.filtered(lambda sms: sms.state == "error")
+        for failure_type, sms in failed.grouped("failure_type").items():
+            self.env["customer.notification"]._on_delivery_failure(sms.mail_message_id, failure_type, False)
         communications = (
             self.env["repair.customer.communication"].sudo().search([("sms_message_id", "in", messages.ids)])
         )

@@ -11,6 +11,10 @@ from . import test_contact_points
 from . import test_customer_search
 from . import test_demo_data
 from . import test_multi_company
+from . import test_notification_delivery
+from . import test_notification_reminders
+from . import test_notification_rules
+from . import test_notification_triggers
 from . import test_overview_smtp
 from . import test_overview_tours
 from . import test_partner_flags

@@ -1,2 +1,3 @@
+from . import customer_notification_rule_bulk
 from . import repair_communication_send
 from . import repair_communication_send_recipient

@@ -1,0 +1,671 @@
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+import psycopg2.errors
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import SQL, format_datetime, split_every
+
+from .customer_notification_rule import CHANNELS, RULE_TRIGGERS
+from .repair_order import CONTACT_ADDRESS_FIELDS
+
+_logger = logging.getLogger(__name__)
+
+NOTIFICATION_STATES = [
+    ("queued", "Queued"),
+    ("sent", "Sent"),
+    ("failed", "Failed"),
+    ("skipped", "Skipped"),
+    ("cancelled", "Cancelled"),
+]
+# Failures a new attempt cannot mend: the address itself is wrong or refused.
+PERMANENT_FAILURES = {
+    "mail_email_invalid",
+    "mail_email_missing",
+    "mail_bounce",
+    "mail_bl",
+    "mail_optout",
+    "mail_dup",
+    "sms_number_missing",
+    "sms_number_format",
+    "sms_country_not_supported",
+    "sms_invalid_destination",
+    "sms_blacklist",
+    "sms_optout",
+    "sms_duplicate",
+    "sms_not_allowed",
+}
+DEFAULT_MAX_ATTEMPTS = 3
+RETRY_FIRST_DELAY = timedelta(minutes=5)
+RETRY_GROWTH = 3  # 5, 15, 45 minutes...
+MAX_ATTEMPTS_PARAM = "repair_customer_communication.notification_max_attempts"
+# Answered or closed overviews need no nudge.
+NUDGEABLE_STATES = ("sent", "delivered", "opened")
+
+
+class CustomerNotification(models.Model):
+    """One automated message a rule made due: the queue, and its log.
+
+    Created in the transaction of the event that makes it due. The pair
+    (rule, record, occurrence) is unique in the database, so that an event
+    seen twice, or a job run twice at once, can never make two messages.
+    """
+
+    _name = "customer.notification"
+    _description = "Customer notification"
+    _order = "due_at desc, id desc"
+    _rec_name = "rule_name"
+    _check_company_auto = True
+
+    rule_id = fields.Many2one("customer.notification.rule", "Rule", ondelete="set null", index=True, readonly=True)
+    rule_name = fields.Char("Notification", readonly=True)
+    kind = fields.Selection(
+        [("notification", "Notification"), ("reminder", "Reminder")], readonly=True, default="notification"
+    )
+    trigger = fields.Selection(RULE_TRIGGERS, readonly=True)
+    company_id = fields.Many2one("res.company", "Location", required=True, index=True, readonly=True)
+    res_model = fields.Char("Document model", required=True, readonly=True)
+    res_id = fields.Many2oneReference("Document", model_field="res_model", required=True, readonly=True)
+    order_id = fields.Many2one("repair.order", "Work order", index="btree_not_null", ondelete="cascade", readonly=True)
+    lead_id = fields.Many2one("crm.lead", "Lead", index="btree_not_null", ondelete="cascade", readonly=True)
+    record_name = fields.Char("For", compute="_compute_record_name")
+    occurrence = fields.Char(required=True, readonly=True, help="Which occurrence of the event this message is for.")
+    event_at = fields.Datetime("Event", readonly=True)
+    due_at = fields.Datetime("Due", required=True, readonly=True)
+    state = fields.Selection(NOTIFICATION_STATES, required=True, default="queued", index=True, readonly=True)
+    reason = fields.Text(readonly=True, help="Why it was skipped, cancelled or failed, or what happened last.")
+    channel = fields.Selection(CHANNELS, required=True, readonly=True)
+    fallback_used = fields.Boolean("Sent on the fallback channel", readonly=True)
+    partner_id = fields.Many2one("res.partner", "Recipient", readonly=True, index="btree_not_null")
+    address = fields.Char(readonly=True)
+    attempt_count = fields.Integer("Attempts", readonly=True)
+    sent_at = fields.Datetime(readonly=True)
+    message_id = fields.Many2one("mail.message", "Message", readonly=True, index="btree_not_null", ondelete="set null")
+    body = fields.Html(related="message_id.body", string="Content")
+
+    _occurrence_unique = models.Constraint(
+        "UNIQUE (rule_id, res_model, res_id, occurrence)",
+        "This message was already planned for this event.",
+    )
+    # The job's only question, "what is due", answered from a small index of waiting messages.
+    _due_index = models.Index("(due_at, id) WHERE state = 'queued'")
+
+    @api.depends("res_model", "res_id")
+    def _compute_record_name(self):
+        for notification in self:
+            record = notification._record()
+            notification.record_name = record.display_name if record else False
+
+    def _record(self):
+        self.ensure_one()
+        if not self.res_model or self.res_model not in self.env:
+            return None
+        return self.env[self.res_model].browse(self.res_id).exists()
+
+    # ------------------------------------------------------------------
+    # Making messages due
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _rules_for(self, companies, triggers):
+        return (
+            self.env["customer.notification.rule"]
+            .sudo()
+            .search([("company_id", "in", companies.ids), ("trigger", "in", list(triggers))])
+        )
+
+    @api.model
+    def _queue(self, entries, skipped_reason=None):
+        """Plan messages: `entries` are (rule, record, occurrence, event time, due time).
+
+        An entry whose (rule, record, occurrence) already exists is dropped.
+        Returns the new messages, logged on their records and with the job woken at their time
+        (or recorded as skipped, with `skipped_reason`, when they are known to be pointless).
+        """
+        if not entries:
+            return self.browse()
+        existing = self._existing_keys(entries)
+        vals_list, seen = [], set()
+        for rule, record, occurrence, event_at, due_at in entries:
+            key = (rule.id, record._name, record.id, occurrence)
+            if key in existing or key in seen:
+                continue
+            seen.add(key)
+            vals_list.append(
+                {
+                    "rule_id": rule.id,
+                    "rule_name": rule.name,
+                    "kind": rule.kind,
+                    "trigger": rule.trigger,
+                    "company_id": rule.company_id.id,
+                    "res_model": record._name,
+                    "res_id": record.id,
+                    "order_id": record.id if record._name == "repair.order" else False,
+                    "lead_id": record.id if record._name == "crm.lead" else False,
+                    "occurrence": occurrence,
+                    "event_at": event_at,
+                    "due_at": due_at,
+                    "channel": rule.channel,
+                    "state": "skipped" if skipped_reason else "queued",
+                    "reason": skipped_reason or False,
+                }
+            )
+        notifications = self.sudo().create(vals_list)
+        notifications._log_on_records("skipped" if skipped_reason else "queued")
+        notifications._wake_job()
+        return notifications
+
+    @api.model
+    def _existing_keys(self, entries):
+        rule_ids = {entry[0].id for entry in entries}
+        res_ids = {entry[1].id for entry in entries}
+        self.flush_model(["rule_id", "res_model", "res_id", "occurrence"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT rule_id, res_model, res_id, occurrence FROM customer_notification "
+                "WHERE rule_id IN %s AND res_id IN %s",
+                tuple(rule_ids),
+                tuple(res_ids),
+            )
+        )
+        return {tuple(row) for row in rows}
+
+    def _wake_job(self):
+        """Ask the job to run at each distinct due time (now for what is already due)."""
+        queued = self.filtered(lambda n: n.state == "queued")
+        if not queued:
+            return
+        cron = self.env.ref("repair_customer_communication.ir_cron_send_customer_notifications", raise_if_not_found=False)
+        if cron:
+            now = fields.Datetime.now()
+            cron.sudo()._trigger(at=sorted({max(n.due_at, now) for n in queued}))
+
+    @api.model
+    def _on_event(self, trigger, records, occurrence, event_at=None, rule_filter=None):
+        """Queue the messages of every rule of `trigger` of the records' locations.
+
+        `occurrence` is a string or a function of the record; `rule_filter(rule, record)` narrows the rules.
+        """
+        if not records:
+            return self.browse()
+        event_at = event_at or fields.Datetime.now()
+        # A lead may have no company: it then belongs to the current location.
+        rules = self._rules_for(records.company_id | self.env.company, [trigger])
+        entries = []
+        for record in records:
+            for rule in rules:
+                if rule.company_id != (record.company_id or self.env.company):
+                    continue
+                if rule_filter and not rule_filter(rule, record):
+                    continue
+                key = occurrence(record) if callable(occurrence) else occurrence
+                entries.append((rule, record, key, event_at, rule._due_after(event_at)))
+        return self._queue(entries)
+
+    @api.model
+    def _sync_reminders(self, orders, rules=None):
+        """Keep each order's reminders on its appointment: plan, move or cancel them.
+
+        A reminder whose time has already passed when the appointment is booked is
+        recorded as skipped rather than sent late.
+        """
+        if not orders:
+            return
+        if rules is None:
+            rules = self._rules_for(orders.company_id, ["order_reminder"])
+        rules = rules.filtered(lambda r: r.kind == "reminder")
+        if not rules:
+            return
+        now = fields.Datetime.now()
+        mine = defaultdict(lambda: self.browse())
+        for notification in self.sudo().search(
+            [("rule_id", "in", rules.ids), ("res_model", "=", "repair.order"), ("res_id", "in", orders.ids)]
+        ):
+            mine[notification.rule_id.id, notification.res_id] |= notification
+        entries, moved, to_cancel, requeued = [], self.browse(), defaultdict(lambda: self.browse()), self.browse()
+        for order in orders:
+            for rule in rules.filtered(lambda r, o=order: r.company_id == o.company_id):
+                existing = mine[rule.id, order.id]
+                target, cancel_reason = self._reminder_target(rule, order, now)
+                occurrence = f"appointment:{fields.Datetime.to_string(target)}" if target else None
+                due = target - rule._interval() if target else None
+                same = existing.filtered(lambda n, o=occurrence: n.occurrence == o)
+                for notification in existing.filtered(lambda n, o=occurrence: n.state == "queued" and n.occurrence != o):
+                    if target and not same and due > now:
+                        notification.write({"occurrence": occurrence, "due_at": due, "event_at": now})
+                        moved |= notification
+                        same = notification
+                    else:
+                        to_cancel[cancel_reason or self.env._("The appointment was moved.")] |= notification
+                if not target:
+                    continue
+                if not same:
+                    entries.append((rule, order, occurrence, now, due))
+                elif same.state == "cancelled" and due > now:
+                    same.write({"state": "queued", "due_at": due, "reason": False})
+                    requeued |= same
+                elif same.state == "queued" and same.due_at != due:
+                    # The rule's lead time changed.
+                    same.due_at = due
+                    moved |= same
+        new = self._queue([entry for entry in entries if entry[4] > now])
+        self._queue(
+            [entry for entry in entries if entry[4] <= now],
+            skipped_reason=self.env._("The appointment was booked less than the reminder's lead time before it."),
+        )
+        for reason, notifications in to_cancel.items():
+            notifications._set_state("cancelled", reason)
+        (moved | requeued)._log_on_records("moved")
+        (moved | requeued)._wake_job()
+        return new
+
+    @api.model
+    def _reminder_target(self, rule, order, now):
+        """The appointment a reminder of `rule` is for, or (None, why there is none)."""
+        if not rule.active:
+            return None, self.env._("The reminder rule was switched off.")
+        if order.state == "cancel":
+            return None, self.env._("The work order was cancelled.")
+        if order.state == "done":
+            return None, self.env._("The work order is done.")
+        if not order.schedule_date or order.schedule_date <= now:
+            return None, self.env._("The appointment has no date ahead any more.")
+        return order.schedule_date, None
+
+    # ------------------------------------------------------------------
+    # The job
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_send_due(self, batch_size=200):
+        """Send what is due, in bounded batches each committed with its progress.
+
+        Each batch is claimed with FOR NO KEY UPDATE SKIP LOCKED: another run holding
+        a message skips it, and a message is marked in the same transaction that
+        hands it to Odoo's mail or SMS queue, so a stopped server loses nothing and
+        parallel runs never send twice.
+        """
+        cron = self.env["ir.cron"]
+        conflicts = 0
+        while True:
+            try:
+                notifications = self._claim_due(batch_size)
+            except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable):
+                # Another run sent some of these since this transaction began: start a fresh one.
+                self.env.cr.rollback()
+                conflicts += 1
+                if conflicts > 20:
+                    break
+                continue
+            if not notifications:
+                break
+            notifications._process()
+            remaining = self._count_due()
+            if cron._commit_progress(len(notifications), remaining=remaining) <= 0 or not remaining:
+                break
+
+    @api.model
+    def _claim_due(self, limit):
+        now = fields.Datetime.now()
+        self.flush_model(["state", "due_at"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM customer_notification WHERE state = 'queued' AND due_at <= %s "
+                "ORDER BY due_at, id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED",
+                now,
+                limit,
+            ),
+            log_exceptions=False,
+        )
+        notifications = self.sudo().browse(row[0] for row in self.env.cr.fetchall())
+        notifications.invalidate_recordset()
+        return notifications
+
+    @api.model
+    def _count_due(self):
+        return self.sudo().search_count([("state", "=", "queued"), ("due_at", "<=", fields.Datetime.now())])
+
+    def _process(self):
+        """Check, address and hand over one claimed batch."""
+        to_send = defaultdict(lambda: self.browse())
+        for reason, notifications in self._split_obsolete().items():
+            notifications._set_state("cancelled" if notifications[:1].kind == "reminder" else "skipped", reason)
+        live = self.filtered(lambda n: n.state == "queued")
+        for notification in live:
+            rule = notification.rule_id
+            record = notification._record()
+            partner, address, reason = notification._resolve_recipient(record, notification.channel)
+            if not partner and rule.fallback_channel and not notification.fallback_used:
+                fallback_partner, fallback_address, _fallback_reason = notification._resolve_recipient(
+                    record, rule.fallback_channel
+                )
+                if fallback_partner:
+                    notification.write(
+                        {
+                            "channel": rule.fallback_channel,
+                            "fallback_used": True,
+                            "reason": self.env._("Sent on the fallback channel: %(reason)s", reason=reason),
+                        }
+                    )
+                    partner, address = fallback_partner, fallback_address
+            if not partner:
+                notification._set_state("skipped", reason)
+                continue
+            notification.partner_id = partner
+            notification.address = address
+            template = rule._template_for(notification.channel)
+            to_send[notification.channel, template] |= notification
+        for (channel, template), notifications in to_send.items():
+            # A record appears once per rendering call: the recipient is chosen per record.
+            for group in notifications._unique_record_groups():
+                if channel == "email":
+                    group._hand_to_mail_queue(template)
+                else:
+                    group._hand_to_sms_queue(template)
+        if any(channel == "sms" for channel, _template in to_send):
+            self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger()
+        if any(channel == "email" for channel, _template in to_send):
+            self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+
+    def _unique_record_groups(self):
+        groups = []
+        for notification in self:
+            for group in groups:
+                if notification.res_id not in group["ids"]:
+                    break
+            else:
+                group = {"ids": set(), "records": self.browse()}
+                groups.append(group)
+            group["ids"].add(notification.res_id)
+            group["records"] |= notification
+        return [group["records"] for group in groups]
+
+    def _split_obsolete(self):
+        """{reason: messages} whose event no longer holds: the customer must not get them."""
+        obsolete = defaultdict(lambda: self.browse())
+        now = fields.Datetime.now()
+        for notification in self:
+            record = notification._record()
+            rule = notification.rule_id
+            if not record:
+                obsolete[self.env._("The document was deleted.")] |= notification
+                continue
+            if not rule:
+                obsolete[self.env._("The rule was deleted.")] |= notification
+                continue
+            reason = notification._obsolete_reason(rule, record, now)
+            if reason:
+                obsolete[reason] |= notification
+        return obsolete
+
+    def _obsolete_reason(self, rule, record, now):
+        self.ensure_one()
+        trigger = self.trigger
+        if trigger == "order_reminder":
+            target, reason = self._reminder_target(rule, record, now)
+            if not target or self.occurrence != f"appointment:{fields.Datetime.to_string(target)}":
+                return reason or self.env._("The appointment was moved.")
+        elif trigger == "order_state_to" and record.state != rule.state_to:
+            return self.env._("The work order left the status the message is about.")
+        elif trigger == "lead_stage_to" and record.stage_id != rule.stage_id:
+            return self.env._("The lead left the stage the message is about.")
+        elif trigger == "overview_unanswered":
+            overview = self._overview()
+            if not overview or overview.state not in NUDGEABLE_STATES:
+                return self.env._("The customer answered the overview, or a newer one replaced it.")
+        elif trigger == "item_declined" and not record.work_item_ids.filtered(
+            lambda item: item.customer_decision == "declined"
+        ):
+            return self.env._("No declined work is left on the work order.")
+        return None
+
+    @api.model
+    def _on_overviews_sent(self, overviews):
+        """Plan the nudges of overviews just sent (one per version: a re-send is the same one)."""
+        for overview in overviews.filtered(lambda c: c.kind == "overview"):
+            self._on_event("overview_unanswered", overview.order_id, f"overview:{overview.id}", event_at=overview.sent_at)
+
+    @api.model
+    def _on_overview_answered(self, overview):
+        """The customer answered: no nudge any more, and a follow-up if they declined work."""
+        nudges = self.sudo().search(
+            [
+                ("order_id", "=", overview.order_id.id),
+                ("trigger", "=", "overview_unanswered"),
+                ("occurrence", "=", f"overview:{overview.id}"),
+                ("state", "=", "queued"),
+            ]
+        )
+        nudges._set_state("cancelled", self.env._("The customer answered the overview."))
+        if any(line.decision == "declined" for line in overview.line_ids):
+            self._on_event("item_declined", overview.order_id, f"overview:{overview.id}", event_at=overview.confirmed_at)
+
+    def _overview(self):
+        """The overview a nudge or follow-up is about (its id is in the occurrence)."""
+        self.ensure_one()
+        overview_id = int(self.occurrence.split(":")[1]) if self.occurrence.count(":") else 0
+        return self.env["repair.customer.communication"].sudo().browse(overview_id).exists()
+
+    def _resolve_recipient(self, record, channel):
+        """(partner, address, None), or (None, None, why nobody can get this message on `channel`)."""
+        self.ensure_one()
+        if record._name == "repair.order":
+            if self.trigger in ("overview_unanswered", "item_declined") and self._overview():
+                candidates = self._overview().partner_id
+            else:
+                candidates = record.partner_id | record.driver_id | record.owner_id
+        else:
+            candidates = record.partner_id
+        if not candidates:
+            return None, None, self.env._("There is no customer to send it to.")
+        reasons = []
+        for partner in candidates:
+            addresses = [partner[fname] for ch, fname, _kind in CONTACT_ADDRESS_FIELDS if ch == channel and partner[fname]]
+            if not addresses:
+                reasons.append(
+                    self.env._("%(name)s has no mobile number.", name=partner.display_name)
+                    if channel == "sms"
+                    else self.env._("%(name)s has no e-mail address.", name=partner.display_name)
+                )
+            elif partner.communication_blocked:
+                reasons.append(self.env._("%(name)s has blocked communication.", name=partner.display_name))
+            elif not partner._workshop_accepts_automated(channel):
+                reasons.append(
+                    self.env._("%(name)s has not agreed to automated SMS.", name=partner.display_name)
+                    if channel == "sms"
+                    else self.env._("%(name)s has not agreed to automated e-mails.", name=partner.display_name)
+                )
+            else:
+                return partner, addresses[0], None
+        return None, None, " ".join(reasons)
+
+    def _hand_to_mail_queue(self, template):
+        """Render through the template in batch (Odoo's `send_mail_batch`), to the chosen recipient only."""
+        recipients = {n.res_id: (n.partner_id.id, n.address) for n in self}
+        mails = template.with_context(customer_notification_recipients=recipients).send_mail_batch(self.mapped("res_id"))
+        message_by_res_id = {mail.res_id: mail.mail_message_id for mail in mails}
+        self._mark_sent(message_by_res_id)
+
+    def _hand_to_sms_queue(self, template):
+        """Render in batch, log each SMS on its record, queue it: Odoo's mass SMS composer, minus its recipients."""
+        records = self.env[self[:1].res_model].browse(self.mapped("res_id"))
+        bodies = template._render_field("body", records.ids, compute_lang=True)
+        messages = records._message_log_batch(
+            bodies={res_id: Markup("<p>%s</p>") % body for res_id, body in bodies.items()},
+            message_type="sms",
+        )
+        message_by_res_id = {message.res_id: message for message in messages}
+        self.env["sms.sms"].sudo().create(
+            [
+                {
+                    "body": bodies[n.res_id],
+                    "number": n.address,
+                    "partner_id": n.partner_id.id,
+                    "mail_message_id": message_by_res_id[n.res_id].id,
+                    "state": "outgoing",
+                }
+                for n in self
+            ]
+        )
+        self._mark_sent(message_by_res_id)
+
+    def _mark_sent(self, message_by_res_id):
+        now = fields.Datetime.now()
+        for notification in self:
+            notification.write(
+                {
+                    "state": "sent",
+                    "sent_at": now,
+                    "attempt_count": notification.attempt_count + 1,
+                    "message_id": message_by_res_id[notification.res_id].id,
+                }
+            )
+
+    # ------------------------------------------------------------------
+    # What the providers answer
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _on_delivery_failure(self, messages, failure_type, reason):
+        """A provider refused the messages: retry later, switch channel, or give up and warn."""
+        notifications = self.sudo().search([("message_id", "in", messages.ids), ("state", "=", "sent")])
+        if not notifications:
+            return
+        max_attempts = self._max_attempts()
+        now = fields.Datetime.now()
+        labels = dict(self.env["mail.notification"]._fields["failure_type"]._description_selection(self.env))
+        described = reason or labels.get(failure_type) or failure_type or self.env._("unknown error")
+        gave_up = self.browse()
+        for notification in notifications:
+            rule = notification.rule_id
+            retry = failure_type not in PERMANENT_FAILURES and notification.attempt_count < max_attempts
+            if retry:
+                delay = RETRY_FIRST_DELAY * (RETRY_GROWTH ** (notification.attempt_count - 1))
+                notification.write(
+                    {
+                        "state": "queued",
+                        "due_at": now + delay,
+                        "reason": self.env._(
+                            "Attempt %(attempt)s failed (%(reason)s); next attempt at %(when)s.",
+                            attempt=notification.attempt_count,
+                            reason=described,
+                            when=format_datetime(self.env, now + delay, dt_format="short"),
+                        ),
+                    }
+                )
+            elif rule.fallback_channel and not notification.fallback_used:
+                notification.write(
+                    {
+                        "state": "queued",
+                        "due_at": now,
+                        "channel": rule.fallback_channel,
+                        "fallback_used": True,
+                        "attempt_count": 0,
+                        "reason": self.env._(
+                            "Sending by %(channel)s failed for good (%(reason)s): trying the fallback channel.",
+                            channel=dict(CHANNELS)[notification.channel],
+                            reason=described,
+                        ),
+                    }
+                )
+            else:
+                notification.write({"state": "failed", "reason": described})
+                gave_up |= notification
+        notifications._wake_job()
+        gave_up._log_on_records("failed")
+        gave_up._warn_responsible()
+
+    @api.model
+    def _max_attempts(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(MAX_ATTEMPTS_PARAM)
+        try:
+            return max(int(value), 1) if value else DEFAULT_MAX_ATTEMPTS
+        except ValueError:
+            return DEFAULT_MAX_ATTEMPTS
+
+    def _warn_responsible(self):
+        """A to-do for the person in charge of each record a message finally failed for."""
+        for notification in self:
+            record = notification._record()
+            if not record:
+                continue
+            user = record.user_id or self.env.ref("base.user_admin")
+            record.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Customer message failed: %(name)s", name=notification.rule_name),
+                note=notification.reason,
+                user_id=user.id,
+            )
+
+    # ------------------------------------------------------------------
+    # State changes and the record's chatter
+    # ------------------------------------------------------------------
+
+    def _set_state(self, state, reason):
+        if not self:
+            return
+        self.write({"state": state, "reason": reason})
+        self._log_on_records(state)
+
+    def _log_on_records(self, event):
+        """One note per record in its chatter (the event feed), in batch."""
+        by_model = defaultdict(lambda: defaultdict(list))
+        for notification in self:
+            by_model[notification.res_model][notification.res_id].append(notification._log_line(event))
+        for model, lines_by_id in by_model.items():
+            records = self.env[model].browse(list(lines_by_id)).exists()
+            if not records:
+                continue
+            bodies = {
+                record.id: Markup("<br/>").join(lines_by_id[record.id]) for record in records
+            }
+            records._message_log_batch(bodies=bodies)
+
+    def _log_line(self, event):
+        self.ensure_one()
+        channel = dict(CHANNELS)[self.channel]
+        when = format_datetime(self.env, self.due_at, dt_format="short")
+        if event == "queued":
+            text = self.env._("%(name)s planned by %(channel)s for %(when)s.", name=self.rule_name, channel=channel, when=when)
+        elif event == "moved":
+            text = self.env._("%(name)s moved to %(when)s.", name=self.rule_name, when=when)
+        elif event == "skipped":
+            text = self.env._("%(name)s not sent: %(reason)s", name=self.rule_name, reason=self.reason)
+        elif event == "cancelled":
+            text = self.env._("%(name)s cancelled: %(reason)s", name=self.rule_name, reason=self.reason)
+        else:
+            text = self.env._("%(name)s failed: %(reason)s", name=self.rule_name, reason=self.reason)
+        return Markup("%s") % text
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_retry(self):
+        """Send a failed or skipped message again now (after fixing the address or consent)."""
+        retry = self.filtered(lambda n: n.state in ("failed", "skipped"))
+        retry.write({"state": "queued", "due_at": fields.Datetime.now(), "attempt_count": 0, "reason": False})
+        retry._wake_job()
+
+    def action_cancel(self):
+        self.filtered(lambda n: n.state == "queued")._set_state(
+            "cancelled", self.env._("Cancelled by %(user)s.", user=self.env.user.name)
+        )
+
+    def action_open_record(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+        }
+
+    @api.autovacuum
+    def _gc_old_notifications(self):
+        """The log keeps a year of finished messages."""
+        limit = fields.Datetime.now() - timedelta(days=365)
+        for ids in split_every(1000, self.search([("state", "!=", "queued"), ("due_at", "<", limit)]).ids):
+            self.browse(ids).unlink()
