@@ -60,8 +60,8 @@ if [ ${#odoo_tests[@]} -gt 0 ] && [ $# -eq 0 ]; then
 fi
 rc_parallel=0
 if [ $# -eq 0 ]; then
-    say "== Real parallel requests against a server on its own database"
-    RCC_CONCURRENCY_DB="$DB_ODOO" RCC_ODOO_CONF="$CONF" run_pytest "$DB_ODOO" "$MODULE_DIR/tests/test_concurrent_answers.py"
+    say "== Real parallel requests and job runs, in processes of their own, on their own database"
+    RCC_CONCURRENCY_DB="$DB_ODOO" RCC_ODOO_CONF="$CONF" run_pytest "$DB_ODOO" "$MODULE_DIR/tests/test_concurrent_answers.py" "$MODULE_DIR/tests/test_concurrent_notifications.py"
     rc_parallel=$?
 fi
 set -e
