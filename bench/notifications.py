@@ -147,13 +147,14 @@ def prepare(env):
             for channel in ("email", "sms")
         ]
     )
+    # Both sets wait, cancelled, for their runs: `reset` queues one again.
     for rule in rules:
-        queue(env, rule, order_ids, f"bench:{rule.channel}")
+        queue(env, rule, order_ids, f"bench:{rule.channel}", state="cancelled")
     env.cr.execute("ANALYZE res_partner, repair_order, customer_notification")
     return order_ids, rules[0], rules[1]
 
 
-def queue(env, rule, order_ids, occurrence):
+def queue(env, rule, order_ids, occurrence, state="queued"):
     """One due notification of `rule` per work order, inserted in SQL (as `_queue` would make them)."""
     due = datetime.now() - timedelta(minutes=5)
     env.cr.execute(
@@ -163,7 +164,7 @@ def queue(env, rule, order_ids, occurrence):
                    (rule_id, rule_name, kind, trigger, company_id, res_model, res_id, order_id, occurrence,
                     event_at, due_at, state, channel, attempt_count, create_uid, create_date, write_uid, write_date)
             SELECT %(rule)s, %(name)s, %(kind)s, %(trigger)s, %(company)s, 'repair.order', order_id, order_id,
-                   %(occurrence)s, %(due)s, %(due)s, 'queued', %(channel)s, 0, %(uid)s, %(due)s, %(uid)s, %(due)s
+                   %(occurrence)s, %(due)s, %(due)s, %(state)s, %(channel)s, 0, %(uid)s, %(due)s, %(uid)s, %(due)s
               FROM unnest(%(orders)s::int[]) AS order_id
             """,
             rule=rule.id,
@@ -173,6 +174,7 @@ def queue(env, rule, order_ids, occurrence):
             company=rule.company_id.id,
             occurrence=occurrence,
             due=due,
+            state=state,
             channel=rule.channel,
             uid=env.uid,
             orders=order_ids,

@@ -14,6 +14,7 @@ from . import test_multi_company
 from . import test_notification_delivery
 from . import test_notification_reminders
 from . import test_notification_rules
+from . import test_notification_smtp
 from . import test_notification_triggers
 from . import test_overview_smtp
 from . import test_overview_tours
