@@ -33,6 +33,7 @@
     ],
     "demo": [
         "demo/res_users_demo.xml",
+        "demo/customer_notification_rule_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/fleet_vehicle_demo.xml",
         "demo/repair_order_demo.xml",

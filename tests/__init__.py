@@ -12,6 +12,7 @@ from . import test_customer_search
 from . import test_demo_data
 from . import test_multi_company
 from . import test_notification_delivery
+from . import test_notification_demo_scenario
 from . import test_notification_reminders
 from . import test_notification_rules
 from . import test_notification_smtp
