@@ -177,7 +177,9 @@ class CustomerNotification(models.Model):
         queued = self.filtered(lambda n: n.state == "queued")
         if not queued:
             return
-        cron = self.env.ref("repair_customer_communication.ir_cron_send_customer_notifications", raise_if_not_found=False)
+        cron = self.env.ref(
+            "repair_customer_communication.ir_cron_send_customer_notifications", raise_if_not_found=False
+        )
         if cron:
             now = fields.Datetime.now()
             cron.sudo()._trigger(at=sorted({max(n.due_at, now) for n in queued}))
@@ -219,37 +221,16 @@ class CustomerNotification(models.Model):
         if not rules:
             return
         now = fields.Datetime.now()
-        mine = defaultdict(lambda: self.browse())
+        mine = defaultdict(self.browse)
         for notification in self.sudo().search(
             [("rule_id", "in", rules.ids), ("res_model", "=", "repair.order"), ("res_id", "in", orders.ids)]
         ):
             mine[notification.rule_id.id, notification.res_id] |= notification
-        entries, moved, to_cancel, requeued = [], self.browse(), defaultdict(lambda: self.browse()), self.browse()
+        plan = {"entries": [], "moved": self.browse(), "cancel": defaultdict(self.browse)}
         for order in orders:
             for rule in rules.filtered(lambda r, o=order: r.company_id == o.company_id):
-                existing = mine[rule.id, order.id]
-                target, cancel_reason = self._reminder_target(rule, order, now)
-                occurrence = f"appointment:{fields.Datetime.to_string(target)}" if target else None
-                due = target - rule._interval() if target else None
-                same = existing.filtered(lambda n, o=occurrence: n.occurrence == o)
-                for notification in existing.filtered(lambda n, o=occurrence: n.state == "queued" and n.occurrence != o):
-                    if target and not same and due > now:
-                        notification.write({"occurrence": occurrence, "due_at": due, "event_at": now})
-                        moved |= notification
-                        same = notification
-                    else:
-                        to_cancel[cancel_reason or self.env._("The appointment was moved.")] |= notification
-                if not target:
-                    continue
-                if not same:
-                    entries.append((rule, order, occurrence, now, due))
-                elif same.state == "cancelled" and due > now:
-                    same.write({"state": "queued", "due_at": due, "reason": False})
-                    requeued |= same
-                elif same.state == "queued" and same.due_at != due:
-                    # The rule's lead time changed.
-                    same.due_at = due
-                    moved |= same
+                self._sync_reminder(rule, order, mine[rule.id, order.id], now, plan)
+        entries, moved, to_cancel = plan["entries"], plan["moved"], plan["cancel"]
         new = self._queue([entry for entry in entries if entry[4] > now])
         self._queue(
             [entry for entry in entries if entry[4] <= now],
@@ -257,9 +238,32 @@ class CustomerNotification(models.Model):
         )
         for reason, notifications in to_cancel.items():
             notifications._set_state("cancelled", reason)
-        (moved | requeued)._log_on_records("moved")
-        (moved | requeued)._wake_job()
+        moved._log_on_records("moved")
+        moved._wake_job()
         return new
+
+    @api.model
+    def _sync_reminder(self, rule, order, existing, now, plan):
+        """Bring one (rule, order) pair's reminders in line with the appointment; changes go to `plan`."""
+        target, cancel_reason = self._reminder_target(rule, order, now)
+        occurrence = f"appointment:{fields.Datetime.to_string(target)}" if target else None
+        due = target - rule._interval() if target else None
+        same = existing.filtered(lambda n: n.occurrence == occurrence)
+        for notification in existing.filtered(lambda n: n.state == "queued" and n.occurrence != occurrence):
+            if target and not same and due > now:
+                notification.write({"occurrence": occurrence, "due_at": due, "event_at": now})
+                plan["moved"] |= notification
+                same = notification
+            else:
+                plan["cancel"][cancel_reason or self.env._("The appointment was moved.")] |= notification
+        if not target:
+            return
+        if not same:
+            plan["entries"].append((rule, order, occurrence, now, due))
+        elif (same.state == "cancelled" and due > now) or (same.state == "queued" and same.due_at != due):
+            # Back on its date, or the rule's lead time changed.
+            same.write({"state": "queued", "due_at": due, "reason": False})
+            plan["moved"] |= same
 
     @api.model
     def _reminder_target(self, rule, order, now):
@@ -329,7 +333,7 @@ class CustomerNotification(models.Model):
 
     def _process(self):
         """Check, address and hand over one claimed batch."""
-        to_send = defaultdict(lambda: self.browse())
+        to_send = defaultdict(self.browse)
         for reason, notifications in self._split_obsolete().items():
             notifications._set_state("cancelled" if notifications[:1].kind == "reminder" else "skipped", reason)
         live = self.filtered(lambda n: n.state == "queued")
@@ -384,7 +388,7 @@ class CustomerNotification(models.Model):
 
     def _split_obsolete(self):
         """{reason: messages} whose event no longer holds: the customer must not get them."""
-        obsolete = defaultdict(lambda: self.browse())
+        obsolete = defaultdict(self.browse)
         now = fields.Datetime.now()
         for notification in self:
             record = notification._record()
@@ -425,7 +429,9 @@ class CustomerNotification(models.Model):
     def _on_overviews_sent(self, overviews):
         """Plan the nudges of overviews just sent (one per version: a re-send is the same one)."""
         for overview in overviews.filtered(lambda c: c.kind == "overview"):
-            self._on_event("overview_unanswered", overview.order_id, f"overview:{overview.id}", event_at=overview.sent_at)
+            self._on_event(
+                "overview_unanswered", overview.order_id, f"overview:{overview.id}", event_at=overview.sent_at
+            )
 
     @api.model
     def _on_overview_answered(self, overview):
@@ -440,7 +446,9 @@ class CustomerNotification(models.Model):
         )
         nudges._set_state("cancelled", self.env._("The customer answered the overview."))
         if any(line.decision == "declined" for line in overview.line_ids):
-            self._on_event("item_declined", overview.order_id, f"overview:{overview.id}", event_at=overview.confirmed_at)
+            self._on_event(
+                "item_declined", overview.order_id, f"overview:{overview.id}", event_at=overview.confirmed_at
+            )
 
     def _overview(self):
         """The overview a nudge or follow-up is about (its id is in the occurrence)."""
@@ -462,7 +470,9 @@ class CustomerNotification(models.Model):
             return None, None, self.env._("There is no customer to send it to.")
         reasons = []
         for partner in candidates:
-            addresses = [partner[fname] for ch, fname, _kind in CONTACT_ADDRESS_FIELDS if ch == channel and partner[fname]]
+            addresses = [
+                partner[fname] for ch, fname, _kind in CONTACT_ADDRESS_FIELDS if ch == channel and partner[fname]
+            ]
             if not addresses:
                 reasons.append(
                     self.env._("%(name)s has no mobile number.", name=partner.display_name)
@@ -484,7 +494,9 @@ class CustomerNotification(models.Model):
     def _hand_to_mail_queue(self, template):
         """Render through the template in batch (Odoo's `send_mail_batch`), to the chosen recipient only."""
         recipients = {n.res_id: (n.partner_id.id, n.address) for n in self}
-        mails = template.with_context(customer_notification_recipients=recipients).send_mail_batch(self.mapped("res_id"))
+        mails = template.with_context(customer_notification_recipients=recipients).send_mail_batch(
+            self.mapped("res_id")
+        )
         message_by_res_id = {mail.res_id: mail.mail_message_id for mail in mails}
         self._mark_sent(message_by_res_id)
 
@@ -618,9 +630,7 @@ class CustomerNotification(models.Model):
             records = self.env[model].browse(list(lines_by_id)).exists()
             if not records:
                 continue
-            bodies = {
-                record.id: Markup("<br/>").join(lines_by_id[record.id]) for record in records
-            }
+            bodies = {record.id: Markup("<br/>").join(lines_by_id[record.id]) for record in records}
             records._message_log_batch(bodies=bodies)
 
     def _log_line(self, event):
@@ -628,7 +638,9 @@ class CustomerNotification(models.Model):
         channel = dict(CHANNELS)[self.channel]
         when = format_datetime(self.env, self.due_at, dt_format="short")
         if event == "queued":
-            text = self.env._("%(name)s planned by %(channel)s for %(when)s.", name=self.rule_name, channel=channel, when=when)
+            text = self.env._(
+                "%(name)s planned by %(channel)s for %(when)s.", name=self.rule_name, channel=channel, when=when
+            )
         elif event == "moved":
             text = self.env._("%(name)s moved to %(when)s.", name=self.rule_name, when=when)
         elif event == "skipped":

@@ -130,9 +130,7 @@ class CustomerNotificationRule(models.Model):
 
     def _compute_notification_count(self):
         counts = dict(
-            self.env["customer.notification"]._read_group(
-                [("rule_id", "in", self.ids)], ["rule_id"], ["__count"]
-            )
+            self.env["customer.notification"]._read_group([("rule_id", "in", self.ids)], ["rule_id"], ["__count"])
         )
         for rule in self:
             rule.notification_count = counts.get(rule, 0)
@@ -160,9 +158,7 @@ class CustomerNotificationRule(models.Model):
             if rule.trigger == "lead_stage_to" and not rule.stage_id:
                 raise ValidationError(self.env._("Choose the lead stage that sends “%(rule)s”.", rule=rule.name))
             if rule.trigger in INTERVAL_REQUIRED_TRIGGERS and not rule.interval_nbr:
-                raise ValidationError(
-                    self.env._("“%(rule)s” needs a time span greater than zero.", rule=rule.name)
-                )
+                raise ValidationError(self.env._("“%(rule)s” needs a time span greater than zero.", rule=rule.name))
 
     @api.constrains("channel", "fallback_channel", "mail_template_id", "sms_template_id", "model")
     def _check_templates(self):
@@ -311,14 +307,15 @@ class CustomerNotificationRule(models.Model):
         else:
             text = "{{ object.company_id.name }}: news about {{ object.license_plate or object.name }}."
         if html:
-            return '<div><p><t t-out="object.partner_id.name or \'\'"/>,</p><p>%s</p></div>' % text.replace(
-                "{{ ", '<t t-out="'
-            ).replace(" }}", '"/>')
+            qweb = text.replace("{{ ", '<t t-out="').replace(" }}", '"/>')
+            return f"<div><p><t t-out=\"object.partner_id.name or ''\"/>,</p><p>{qweb}</p></div>"
         return text
 
     def action_view_notifications(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("repair_customer_communication.action_customer_notification")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "repair_customer_communication.action_customer_notification"
+        )
         action["domain"] = [("rule_id", "=", self.id)]
         action["context"] = {"search_default_rule_id": self.id}
         return action

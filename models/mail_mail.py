@@ -19,9 +19,7 @@ class MailMail(models.Model):
             else:
                 communications._mark_delivered()
         if failure_type or failure_reason:
-            self.env["customer.notification"]._on_delivery_failure(
-                self.mail_message_id, failure_type, failure_reason
-            )
+            self.env["customer.notification"]._on_delivery_failure(self.mail_message_id, failure_type, failure_reason)
         return super()._postprocess_sent_message(
             success_pids, success_emails, failure_reason=failure_reason, failure_type=failure_type
         )

@@ -11,9 +11,7 @@ class MailTemplate(models.Model):
     _inherit = "mail.template"
 
     def _generate_template(self, res_ids, render_fields, find_or_create_partners=False):
-        results = super()._generate_template(
-            res_ids, render_fields, find_or_create_partners=find_or_create_partners
-        )
+        results = super()._generate_template(res_ids, render_fields, find_or_create_partners=find_or_create_partners)
         recipients = self.env.context.get("customer_notification_recipients")
         if not recipients:
             return results

@@ -41,7 +41,7 @@ class TestNotificationDelivery(NotificationCommon):
             sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", notification.message_id.id)])
             self.assertEqual(sms.state, "outgoing")
             sms._send()
-        self.assertSMSIapSent([self.emile.phone], content="is now \"Repaired\"")
+        self.assertSMSIapSent([self.emile.phone], content='is now "Repaired"')
         self.assertIn(notification.message_id, self.delivery_order.message_ids)
 
     def test_email_goes_to_the_checked_address_only(self):
@@ -52,7 +52,9 @@ class TestNotificationDelivery(NotificationCommon):
         self.assertEqual(notification.state, "sent")
         self.assertEqual(notification.address, self.emile.email)
         self.assertMailMail(
-            self.emile, "outgoing", author=self.env.user.partner_id,
+            self.emile,
+            "outgoing",
+            author=self.env.user.partner_id,
             content="is now: <strong>Repaired</strong>",
         )
         mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", notification.message_id.id)])
@@ -96,8 +98,9 @@ class TestNotificationDelivery(NotificationCommon):
         self.assertIn("has no mobile number", notification.reason)
 
     def test_no_customer_is_skipped(self):
-        self._rule(trigger="lead_created", state_to=False, sms_template_id=self.sms_lead.id,
-                   mail_template_id=self.mail_lead.id)
+        self._rule(
+            trigger="lead_created", state_to=False, sms_template_id=self.sms_lead.id, mail_template_id=self.mail_lead.id
+        )
         lead = self.env["crm.lead"].create({"name": "Anonymous question", "company_id": self.company_a.id})
         self._run_job()
         self.assertEqual(self._notifications(lead).state, "skipped")
@@ -152,9 +155,7 @@ class TestNotificationDelivery(NotificationCommon):
         self.assertEqual(notification.attempt_count, 3)
 
     def test_gives_up_after_the_last_attempt_and_warns_the_responsible(self):
-        self.env["ir.config_parameter"].sudo().set_param(
-            "repair_customer_communication.notification_max_attempts", "2"
-        )
+        self.env["ir.config_parameter"].sudo().set_param("repair_customer_communication.notification_max_attempts", "2")
         self.delivery_order.user_id = self.receptionist
         self._rule()
         notification = self._done()
@@ -201,9 +202,12 @@ class TestNotificationDelivery(NotificationCommon):
         notifications = self.Notification.search([("order_id", "in", orders.ids)])
         self.assertEqual(len(notifications), 2)
         sms_before = self.env["sms.sms"].sudo().search_count([])
-        with patch.object(type(self.Notification), "_mark_sent", side_effect=RuntimeError("server stopped")):
-            with self.assertRaises(RuntimeError), self.cr.savepoint():
-                self._run_job()
+        with (
+            patch.object(type(self.Notification), "_mark_sent", side_effect=RuntimeError("server stopped")),
+            self.assertRaises(RuntimeError),
+            self.cr.savepoint(),
+        ):
+            self._run_job()
         notifications.invalidate_recordset()
         self.assertEqual(set(notifications.mapped("state")), {"queued"})
         self.assertEqual(self.env["sms.sms"].sudo().search_count([]), sms_before)

@@ -76,7 +76,9 @@ class TestNotificationDemoScenario(WorkshopCommon):
         # Both show in the log (menu) and in the chatter.
         log = self.env["ir.actions.act_window"]._for_xml_id(f"{MODULE}.action_customer_notification")
         self.assertEqual(log["res_model"], "customer.notification")
-        self.assertEqual(self.order.customer_notification_count, len(Notification.search([("order_id", "=", self.order.id)])))
+        self.assertEqual(
+            self.order.customer_notification_count, len(Notification.search([("order_id", "=", self.order.id)]))
+        )
         chatter = " ".join(self.order.message_ids.mapped("body"))
         self.assertIn("SMS: Work order status changed to Repaired planned by SMS", chatter)
         self.assertIn("moved to", chatter)

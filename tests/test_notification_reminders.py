@@ -40,10 +40,20 @@ class TestNotificationReminders(NotificationCommon):
         self.assertEqual(reminder.channel, "email")
 
     def test_minutes_and_hours_before(self):
-        self._rule(trigger="order_reminder", state_to=False, interval_nbr=90, interval_unit="minutes",
-                   sms_template_id=self.sms_reminder.id)
-        self._rule(trigger="order_reminder", state_to=False, interval_nbr=2, interval_unit="hours",
-                   sms_template_id=self.sms_reminder.id)
+        self._rule(
+            trigger="order_reminder",
+            state_to=False,
+            interval_nbr=90,
+            interval_unit="minutes",
+            sms_template_id=self.sms_reminder.id,
+        )
+        self._rule(
+            trigger="order_reminder",
+            state_to=False,
+            interval_nbr=2,
+            interval_unit="hours",
+            sms_template_id=self.sms_reminder.id,
+        )
         dues = sorted(self._reminders().mapped("due_at"))
         self.assertEqual(
             dues,
@@ -94,13 +104,22 @@ class TestNotificationReminders(NotificationCommon):
 
     def test_a_new_reminder_rule_plans_the_appointments_ahead(self):
         past_order = self._create_customer_order([], schedule_date=NOW - timedelta(days=1))
-        rule = self._rule(trigger="order_reminder", state_to=False, interval_nbr=2, interval_unit="hours",
-                          sms_template_id=self.sms_reminder.id)
-        self.assertEqual(self._reminders().filtered(lambda n: n.rule_id == rule).due_at, APPOINTMENT - timedelta(hours=2))
+        rule = self._rule(
+            trigger="order_reminder",
+            state_to=False,
+            interval_nbr=2,
+            interval_unit="hours",
+            sms_template_id=self.sms_reminder.id,
+        )
+        self.assertEqual(
+            self._reminders().filtered(lambda n: n.rule_id == rule).due_at, APPOINTMENT - timedelta(hours=2)
+        )
         self.assertFalse(self._reminders(past_order).filtered(lambda n: n.rule_id == rule))
         # Changing its lead time moves them; switching it off cancels them.
         rule.interval_nbr = 3
-        self.assertEqual(self._reminders().filtered(lambda n: n.rule_id == rule).due_at, APPOINTMENT - timedelta(hours=3))
+        self.assertEqual(
+            self._reminders().filtered(lambda n: n.rule_id == rule).due_at, APPOINTMENT - timedelta(hours=3)
+        )
         rule.active = False
         self.assertEqual(self._reminders().filtered(lambda n: n.rule_id == rule).state, "cancelled")
 

@@ -36,8 +36,13 @@ class TestNotificationRules(NotificationCommon):
             self._rule(fallback_channel="sms")
 
     def test_create_template_from_the_rule(self):
-        rule = self._rule(trigger="order_created", state_to=False, sms_template_id=False, channel="email",
-                          mail_template_id=self.mail_status.id)
+        rule = self._rule(
+            trigger="order_created",
+            state_to=False,
+            sms_template_id=False,
+            channel="email",
+            mail_template_id=self.mail_status.id,
+        )
         action = rule.with_context(template_channel="sms").action_create_template()
         self.assertEqual(action["res_model"], "sms.template")
         self.assertEqual(rule.sms_template_id.model, "repair.order")
@@ -74,25 +79,32 @@ class TestNotificationRules(NotificationCommon):
 
     def test_bulk_change_channel_and_template(self):
         rules = self._rule() | self._rule(trigger="order_created", state_to=False)
-        wizard = self.env["customer.notification.rule.bulk"].with_context(
-            active_model=rules._name, active_ids=rules.ids
-        ).create({"change": "channel", "channel": "email", "fallback_channel": "sms"})
+        wizard = (
+            self.env["customer.notification.rule.bulk"]
+            .with_context(active_model=rules._name, active_ids=rules.ids)
+            .create({"change": "channel", "channel": "email", "fallback_channel": "sms"})
+        )
         wizard.action_apply()
         self.assertEqual(set(rules.mapped("channel")), {"email"})
         self.assertEqual(set(rules.mapped("fallback_channel")), {"sms"})
         other_sms = self.sms_status.copy({"name": "Another status SMS"})
-        wizard = self.env["customer.notification.rule.bulk"].with_context(
-            active_model=rules._name, active_ids=rules.ids
-        ).create({"change": "template", "sms_template_id": other_sms.id})
+        wizard = (
+            self.env["customer.notification.rule.bulk"]
+            .with_context(active_model=rules._name, active_ids=rules.ids)
+            .create({"change": "template", "sms_template_id": other_sms.id})
+        )
         wizard.action_apply()
         self.assertEqual(rules.sms_template_id, other_sms)
 
     def test_bulk_change_refuses_a_template_of_other_records(self):
-        rules = self._rule() | self._rule(trigger="lead_created", state_to=False, sms_template_id=self.sms_lead.id,
-                                          mail_template_id=self.mail_lead.id)
-        wizard = self.env["customer.notification.rule.bulk"].with_context(
-            active_model=rules._name, active_ids=rules.ids
-        ).create({"change": "template", "sms_template_id": self.sms_status.id})
+        rules = self._rule() | self._rule(
+            trigger="lead_created", state_to=False, sms_template_id=self.sms_lead.id, mail_template_id=self.mail_lead.id
+        )
+        wizard = (
+            self.env["customer.notification.rule.bulk"]
+            .with_context(active_model=rules._name, active_ids=rules.ids)
+            .create({"change": "template", "sms_template_id": self.sms_status.id})
+        )
         with self.assertRaises(Exception):  # noqa: B017 - UserError: they are about different records
             wizard.action_apply()
         self.assertEqual(rules[1].sms_template_id, self.sms_lead)

@@ -52,8 +52,9 @@ class TestNotificationThroughRealSmtp(NotificationCommon):
 
     def _send_queued_mails(self, notification):
         # Odoo logs each refused e-mail as an error: expected here.
-        with patch.object(IrMail_Server, "_disable_send", return_value=False), mute_logger(
-            "odoo.addons.mail.models.mail_mail"
+        with (
+            patch.object(IrMail_Server, "_disable_send", return_value=False),
+            mute_logger("odoo.addons.mail.models.mail_mail"),
         ):
             self.env["mail.mail"].sudo().search(
                 [("mail_message_id", "=", notification.message_id.id), ("state", "=", "outgoing")]

@@ -129,13 +129,21 @@ class TestNotificationTriggers(NotificationCommon):
         self.assertIn(datetime(2026, 11, 23, 10, 0), triggers.mapped("call_at"))
 
     def test_lead_created_and_stage_changed(self):
-        created_rule = self._rule(trigger="lead_created", state_to=False, sms_template_id=self.sms_lead.id,
-                                  mail_template_id=self.mail_lead.id)
+        created_rule = self._rule(
+            trigger="lead_created", state_to=False, sms_template_id=self.sms_lead.id, mail_template_id=self.mail_lead.id
+        )
         stage_won = self.env["crm.stage"].create({"name": "Appointment booked"})
-        stage_rule = self._rule(trigger="lead_stage_to", state_to=False, stage_id=stage_won.id,
-                                sms_template_id=self.sms_lead.id, mail_template_id=self.mail_lead.id)
-        lead = self.env["crm.lead"].with_company(self.company_a).create(
-            {"name": "Winter tyres", "partner_id": self.emile.id, "company_id": self.company_a.id}
+        stage_rule = self._rule(
+            trigger="lead_stage_to",
+            state_to=False,
+            stage_id=stage_won.id,
+            sms_template_id=self.sms_lead.id,
+            mail_template_id=self.mail_lead.id,
+        )
+        lead = (
+            self.env["crm.lead"]
+            .with_company(self.company_a)
+            .create({"name": "Winter tyres", "partner_id": self.emile.id, "company_id": self.company_a.id})
         )
         self.assertEqual(self._notifications(lead).rule_id, created_rule)
         self.assertEqual(self._notifications(lead).lead_id, lead)
@@ -144,8 +152,13 @@ class TestNotificationTriggers(NotificationCommon):
 
     def test_overview_not_answered_nudge(self):
         template = self.env.ref("repair_customer_communication.sms_template_notification_overview_nudge")
-        rule = self._rule(trigger="overview_unanswered", state_to=False, interval_nbr=24, interval_unit="hours",
-                          sms_template_id=template.id)
+        rule = self._rule(
+            trigger="overview_unanswered",
+            state_to=False,
+            interval_nbr=24,
+            interval_unit="hours",
+            sms_template_id=template.id,
+        )
         with freeze_time(MONDAY_10H):
             overview = self._send_overview(self.trigger_order)
         nudge = self._notifications(self.trigger_order).filtered(lambda n: n.rule_id == rule)
@@ -158,8 +171,14 @@ class TestNotificationTriggers(NotificationCommon):
 
     def test_declined_work_follow_up(self):
         template = self.env.ref("repair_customer_communication.mail_template_notification_declined_followup")
-        rule = self._rule(trigger="item_declined", state_to=False, interval_nbr=3, interval_unit="months",
-                          channel="email", mail_template_id=template.id)
+        rule = self._rule(
+            trigger="item_declined",
+            state_to=False,
+            interval_nbr=3,
+            interval_unit="months",
+            channel="email",
+            mail_template_id=template.id,
+        )
         overview = self._send_overview(self.trigger_order)
         overview.line_ids.decision = "declined"
         with freeze_time(MONDAY_10H):
@@ -172,8 +191,14 @@ class TestNotificationTriggers(NotificationCommon):
 
     def test_nothing_declined_no_follow_up(self):
         template = self.env.ref("repair_customer_communication.mail_template_notification_declined_followup")
-        self._rule(trigger="item_declined", state_to=False, interval_nbr=3, interval_unit="days",
-                   channel="email", mail_template_id=template.id)
+        self._rule(
+            trigger="item_declined",
+            state_to=False,
+            interval_nbr=3,
+            interval_unit="days",
+            channel="email",
+            mail_template_id=template.id,
+        )
         overview = self._send_overview(self.trigger_order)
         overview.line_ids.decision = "accepted"
         overview._confirm_by_customer()

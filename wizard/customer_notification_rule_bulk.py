@@ -13,9 +13,7 @@ class CustomerNotificationRuleBulk(models.TransientModel):
     rule_ids = fields.Many2many("customer.notification.rule", string="Rules", required=True)
     rule_count = fields.Integer(compute="_compute_rule_count")
     model = fields.Char(compute="_compute_model")
-    change = fields.Selection(
-        [("channel", "Channel"), ("template", "Template")], required=True, default="template"
-    )
+    change = fields.Selection([("channel", "Channel"), ("template", "Template")], required=True, default="template")
     channel = fields.Selection(CHANNELS)
     fallback_channel = fields.Selection(CHANNELS)
     mail_template_id = fields.Many2one("mail.template", "E-mail template", domain="[('model', '=', model)]")
