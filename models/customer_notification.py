@@ -59,7 +59,7 @@ class CustomerNotification(models.Model):
     _rec_name = "rule_name"
     _check_company_auto = True
 
-    rule_id = fields.Many2one("customer.notification.rule", "Rule", ondelete="set null", index=True, readonly=True)
+    rule_id = fields.Many2one("customer.notification.rule", ondelete="set null", index=True, readonly=True)
     rule_name = fields.Char("Notification", readonly=True)
     kind = fields.Selection(
         [("notification", "Notification"), ("reminder", "Reminder")], readonly=True, default="notification"
@@ -69,7 +69,7 @@ class CustomerNotification(models.Model):
     res_model = fields.Char("Document model", required=True, readonly=True)
     res_id = fields.Many2oneReference("Document", model_field="res_model", required=True, readonly=True)
     order_id = fields.Many2one("repair.order", "Work order", index="btree_not_null", ondelete="cascade", readonly=True)
-    lead_id = fields.Many2one("crm.lead", "Lead", index="btree_not_null", ondelete="cascade", readonly=True)
+    lead_id = fields.Many2one("crm.lead", index="btree_not_null", ondelete="cascade", readonly=True)
     record_name = fields.Char("For", compute="_compute_record_name")
     occurrence = fields.Char(required=True, readonly=True, help="Which occurrence of the event this message is for.")
     event_at = fields.Datetime("Event", readonly=True)
@@ -82,7 +82,7 @@ class CustomerNotification(models.Model):
     address = fields.Char(readonly=True)
     attempt_count = fields.Integer("Attempts", readonly=True)
     sent_at = fields.Datetime(readonly=True)
-    message_id = fields.Many2one("mail.message", "Message", readonly=True, index="btree_not_null", ondelete="set null")
+    message_id = fields.Many2one("mail.message", readonly=True, index="btree_not_null", ondelete="set null")
     body = fields.Html(related="message_id.body", string="Content")
 
     _occurrence_unique = models.Constraint(

@@ -60,7 +60,7 @@ class CustomerNotificationRule(models.Model):
         selection=lambda self: self.env["repair.order"]._fields["state"]._description_selection(self.env),
         string="Status",
     )
-    stage_id = fields.Many2one("crm.stage", "Stage", ondelete="cascade")
+    stage_id = fields.Many2one("crm.stage", ondelete="cascade")
     interval_nbr = fields.Integer(
         "Delay",
         default=0,
