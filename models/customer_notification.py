@@ -334,12 +334,13 @@ class CustomerNotification(models.Model):
     def _process(self):
         """Check, address and hand over one claimed batch."""
         to_send = defaultdict(self.browse)
-        for reason, notifications in self._split_obsolete().items():
+        records = self._existing_records()
+        for reason, notifications in self._split_obsolete(records).items():
             notifications._set_state("cancelled" if notifications[:1].kind == "reminder" else "skipped", reason)
         live = self.filtered(lambda n: n.state == "queued")
         for notification in live:
             rule = notification.rule_id
-            record = notification._record()
+            record = records[notification.id]
             partner, address, reason = notification._resolve_recipient(record, notification.channel)
             if not partner and rule.fallback_channel and not notification.fallback_used:
                 fallback_partner, fallback_address, _fallback_reason = notification._resolve_recipient(
@@ -386,12 +387,23 @@ class CustomerNotification(models.Model):
             group["records"] |= notification
         return [group["records"] for group in groups]
 
-    def _split_obsolete(self):
+    def _existing_records(self):
+        """{notification id: its record, or None if deleted}, with one query per model."""
+        ids_by_model = defaultdict(list)
+        for notification in self:
+            ids_by_model[notification.res_model].append(notification.res_id)
+        existing = {}
+        for model, res_ids in ids_by_model.items():
+            records = self.env[model].browse(res_ids).exists() if model in self.env else ()
+            existing.update({(model, record.id): record for record in records})
+        return {n.id: existing.get((n.res_model, n.res_id)) for n in self}
+
+    def _split_obsolete(self, records):
         """{reason: messages} whose event no longer holds: the customer must not get them."""
         obsolete = defaultdict(self.browse)
         now = fields.Datetime.now()
         for notification in self:
-            record = notification._record()
+            record = records[notification.id]
             rule = notification.rule_id
             if not record:
                 obsolete[self.env._("The document was deleted.")] |= notification

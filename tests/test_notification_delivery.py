@@ -234,14 +234,28 @@ class TestNotificationDelivery(NotificationCommon):
         waiting.action_cancel()
         self.assertEqual(waiting.state, "cancelled")
 
-    def test_batch_of_many_costs_a_bounded_number_of_queries(self):
-        """Query count grows by a few per message, not per field: the batch writes at once."""
-        self._rule()
+    def _queries_to_send(self, count, channel):
         orders = self.env["repair.order"]
-        for _index in range(10):
+        for _index in range(count):
             orders |= self._create_customer_order([])
         orders.write({"state": "done"})
+        self.env.flush_all()
         self.env.invalidate_all()
-        with self.mockSMSGateway(), self._without_commit():
+        before = self.cr.sql_log_count
+        with self.mockSMSGateway(), self.mock_mail_gateway(), self._without_commit():
             self.Notification._cron_send_due(batch_size=200)
-        self.assertEqual(len(self.Notification.search([("order_id", "in", orders.ids), ("state", "=", "sent")])), 10)
+        queries = self.cr.sql_log_count - before
+        sent = self.Notification.search([("order_id", "in", orders.ids), ("state", "=", "sent")])
+        self.assertEqual(len(sent), count)
+        self.assertEqual(set(sent.mapped("channel")), {channel})
+        return queries
+
+    def test_a_batch_costs_the_same_queries_for_5_or_25_messages(self):
+        """Records, consent, rendering and writes go in batch: the query count does not grow with the batch."""
+        for channel in ("sms", "email"):
+            rule = self._rule(channel=channel)
+            self._queries_to_send(3, channel)  # warm the caches
+            small = self._queries_to_send(5, channel)
+            large = self._queries_to_send(25, channel)
+            self.assertLessEqual(large, small + 5, f"{channel}: {small} queries for 5 messages, {large} for 25")
+            rule.active = False
