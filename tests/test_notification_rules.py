@@ -117,7 +117,8 @@ class TestNotificationRules(NotificationCommon):
         self.order.action_repair_end()
         notification = self._notifications(self.order).filtered(lambda n: n.rule_id == rule)
         self.assertEqual(notification.state, "queued")
-        rule.unlink()
+        (rule | self._rule(trigger="order_created", state_to=False)).unlink()  # several at once, from the list
+        self.assertFalse(rule.exists())
         self.assertEqual(notification.state, "cancelled")
         self.assertEqual(notification.reason, "The rule was deleted.")
         self.assertEqual(notification.rule_name, "SMS: Work order status changed to Repaired")
