@@ -9,6 +9,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, format_datetime, split_every
 
 from .customer_notification_rule import CHANNELS, RULE_TRIGGERS
+from .ir_qweb import COMPILED_TEMPLATES_KEY
 from .repair_order import CONTACT_ADDRESS_FIELDS
 
 _logger = logging.getLogger(__name__)
@@ -338,6 +339,7 @@ class CustomerNotification(models.Model):
         for reason, notifications in self._split_obsolete(records).items():
             notifications._set_state("cancelled" if notifications[:1].kind == "reminder" else "skipped", reason)
         live = self.filtered(lambda n: n.state == "queued")
+        self._prefetch_recipients(records)
         for notification in live:
             rule = notification.rule_id
             record = records[notification.id]
@@ -386,6 +388,18 @@ class CustomerNotification(models.Model):
             group["ids"].add(notification.res_id)
             group["records"] |= notification
         return [group["records"] for group in groups]
+
+    def _prefetch_recipients(self, records):
+        """Read every possible recipient of the batch at once (a union of records loses Odoo's prefetching)."""
+        partners = self.env["res.partner"]
+        for record in filter(None, records.values()):
+            partners |= record.partner_id
+            if record._name == "repair.order":
+                partners |= record.driver_id | record.owner_id
+        for notification in self.filtered(lambda n: n.trigger in ("overview_unanswered", "item_declined")):
+            partners |= notification._overview().partner_id
+        fnames = {fname for _channel, fname, _kind in CONTACT_ADDRESS_FIELDS}
+        partners.fetch([*fnames, "name", "communication_blocked", "accepts_automated_sms", "accepts_automated_email"])
 
     def _existing_records(self):
         """{notification id: its record, or None if deleted}, with one query per model."""
@@ -506,9 +520,9 @@ class CustomerNotification(models.Model):
     def _hand_to_mail_queue(self, template):
         """Render through the template in batch (Odoo's `send_mail_batch`), to the chosen recipient only."""
         recipients = {n.res_id: (n.partner_id.id, n.address) for n in self}
-        mails = template.with_context(customer_notification_recipients=recipients).send_mail_batch(
-            self.mapped("res_id")
-        )
+        mails = template.with_context(
+            customer_notification_recipients=recipients, **{COMPILED_TEMPLATES_KEY: {}}
+        ).send_mail_batch(self.mapped("res_id"))
         message_by_res_id = {mail.res_id: mail.mail_message_id for mail in mails}
         self._mark_sent(message_by_res_id)
 
