@@ -334,7 +334,7 @@ class CustomerNotification(models.Model):
 
     def _process(self):
         """Check, address and hand over one claimed batch."""
-        to_send = defaultdict(self.browse)
+        to_send, unreachable = defaultdict(self.browse), defaultdict(self.browse)
         records = self._existing_records()
         for reason, notifications in self._split_obsolete(records).items():
             notifications._set_state("cancelled" if notifications[:1].kind == "reminder" else "skipped", reason)
@@ -358,12 +358,14 @@ class CustomerNotification(models.Model):
                     )
                     partner, address = fallback_partner, fallback_address
             if not partner:
-                notification._set_state("skipped", reason)
+                unreachable[reason] |= notification
                 continue
             notification.partner_id = partner
             notification.address = address
             template = rule._template_for(notification.channel)
             to_send[notification.channel, template] |= notification
+        for reason, notifications in unreachable.items():
+            notifications._set_state("skipped", reason)
         for (channel, template), notifications in to_send.items():
             # A record appears once per rendering call: the recipient is chosen per record.
             for group in notifications._unique_record_groups():
