@@ -6,6 +6,14 @@ class CrmLead(models.Model):
 
     _inherit = "crm.lead"
 
+    def _workshop_responsible_user(self):
+        """Who gets the to-dos of this lead: its salesperson, else whoever created it."""
+        self.ensure_one()
+        for user in (self.user_id, self.create_uid):
+            if user and user.active and not user.share:
+                return user
+        return self.env.ref("base.user_admin")
+
     @api.model_create_multi
     def create(self, vals_list):
         leads = super().create(vals_list)

@@ -631,7 +631,7 @@ class CustomerNotification(models.Model):
             record = notification._record()
             if not record:
                 continue
-            user = record.user_id or self.env.ref("base.user_admin")
+            user = record._workshop_responsible_user()
             record.sudo().activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=self.env._("Customer message failed: %(name)s", name=notification.rule_name),

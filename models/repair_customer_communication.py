@@ -390,7 +390,7 @@ class RepairCustomerCommunication(models.Model):
         order.activity_schedule(
             "mail.mail_activity_data_todo",
             summary=summary,
-            user_id=(order.user_id or self.env.ref("base.user_admin")).id,
+            user_id=order._workshop_responsible_user(self.create_uid).id,
         )
 
     def _reopen_by_customer(self, ip_address=False, user_agent=False):
@@ -408,7 +408,7 @@ class RepairCustomerCommunication(models.Model):
         order.activity_schedule(
             "mail.mail_activity_data_todo",
             summary=self.env._("Customer reopened the overview"),
-            user_id=(order.user_id or self.env.ref("base.user_admin")).id,
+            user_id=order._workshop_responsible_user(self.create_uid).id,
         )
 
     def _can_reopen(self):

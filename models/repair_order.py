@@ -268,6 +268,18 @@ class RepairOrder(models.Model):
     # Business
     # ------------------------------------------------------------------
 
+    def _workshop_responsible_user(self, *candidates):
+        """Who gets the to-dos of this order: its responsible, else `candidates` (who sent it...), if they work here.
+
+        The administrator comes last: they may not belong to this location, and
+        its receptionists could then not even see whom the to-do is for.
+        """
+        self.ensure_one()
+        for user in (self.user_id, *candidates, self.create_uid):
+            if user and user.active and not user.share and self.company_id in user.company_ids:
+                return user
+        return self.env.ref("base.user_admin")
+
     def _get_customer_contact_points(self):
         """Every e-mail address and mobile number of the driver, owner and contractor.
 

@@ -319,3 +319,10 @@ class TestNotificationDelivery(NotificationCommon):
         self.assertEqual(bodies, odoo_bodies)
         self.assertEqual(len(compiled), 1)
         self.assertIn(self.owner.name, bodies[orders[1].id])
+
+    def test_to_dos_go_to_someone_of_the_location(self):
+        order = self.delivery_order
+        order.user_id = False
+        self.assertEqual(order._workshop_responsible_user(self.user_b, self.receptionist), self.receptionist)
+        order.user_id = self.mechanic
+        self.assertEqual(order._workshop_responsible_user(self.receptionist), self.mechanic)

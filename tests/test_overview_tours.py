@@ -16,6 +16,7 @@ class TestOverviewTours(HttpCase, WorkshopCommon):
         )
         cls.tour_order = cls._create_order(
             cls.company_a,
+            user_id=cls.receptionist.id,
             partner_id=cls.emile.id,
             driver_id=cls.emile.id,
             owner_id=cls.blocked_owner.id,
