@@ -186,16 +186,19 @@ class CustomerNotification(models.Model):
             cron.sudo()._trigger(at=sorted({max(n.due_at, now) for n in queued}))
 
     @api.model
-    def _on_event(self, trigger, records, occurrence, event_at=None, rule_filter=None):
+    def _on_event(self, trigger, records, occurrence, *, event_at=None, rule_filter=None, rules=None):
         """Queue the messages of every rule of `trigger` of the records' locations.
 
         `occurrence` is a string or a function of the record; `rule_filter(rule, record)` narrows the rules.
+        `rules`, when the caller already searched them for several triggers, spares the search.
         """
         if not records:
             return self.browse()
         event_at = event_at or fields.Datetime.now()
-        # A lead may have no company: it then belongs to the current location.
-        rules = self._rules_for(records.company_id | self.env.company, [trigger])
+        if rules is None:
+            # A lead may have no company: it then belongs to the current location.
+            rules = self._rules_for(records.company_id | self.env.company, [trigger])
+        rules = rules.filtered(lambda rule: rule.trigger == trigger)
         entries = []
         for record in records:
             for rule in rules:

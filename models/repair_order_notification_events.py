@@ -26,8 +26,10 @@ class RepairOrder(models.Model):
     def create(self, vals_list):
         orders = super().create(vals_list)
         Notification = self.env["customer.notification"]
-        Notification._on_event("order_created", orders, "created")
-        Notification._sync_reminders(orders)
+        rules = Notification._rules_for(orders.company_id, ["order_created", "order_reminder"])
+        if rules:
+            Notification._on_event("order_created", orders, "created", rules=rules)
+            Notification._sync_reminders(orders, rules)
         return orders
 
     def write(self, vals):
@@ -42,6 +44,12 @@ class RepairOrder(models.Model):
     def _notify_changes(self, before):
         """Queue the messages of the status and date changes just written (`before`: id -> old values)."""
         Notification = self.env["customer.notification"]
+        # One search for the four kinds of rules a change may concern.
+        rules = Notification._rules_for(
+            self.company_id, ["order_state_any", "order_state_to", "order_schedule_changed", "order_reminder"]
+        )
+        if not rules:
+            return
         stamp = fields.Datetime.to_string(self.env.cr.now())
         state_changed = self.filtered(lambda o: o.state != before[o.id][0])
         date_changed = self.filtered(lambda o: o.schedule_date != before[o.id][1])
@@ -49,16 +57,21 @@ class RepairOrder(models.Model):
         def state_key(order):
             return f"state:{before[order.id][0]}>{order.state}@{stamp}"
 
-        Notification._on_event("order_state_any", state_changed, state_key)
+        Notification._on_event("order_state_any", state_changed, state_key, rules=rules)
         Notification._on_event(
-            "order_state_to", state_changed, state_key, rule_filter=lambda rule, order: rule.state_to == order.state
+            "order_state_to",
+            state_changed,
+            state_key,
+            rule_filter=lambda rule, order: rule.state_to == order.state,
+            rules=rules,
         )
         Notification._on_event(
             "order_schedule_changed",
             date_changed,
             lambda order: f"schedule:{fields.Datetime.to_string(order.schedule_date)}@{stamp}",
+            rules=rules,
         )
-        Notification._sync_reminders(state_changed | date_changed)
+        Notification._sync_reminders(state_changed | date_changed, rules)
 
     def action_view_customer_notifications(self):
         self.ensure_one()

@@ -42,6 +42,31 @@ class NotificationCommon(MockEmail, SMSCase, WorkshopCommon):
         values.update(vals)
         return cls.Rule.create(values)
 
+    @classmethod
+    def _nudge_rule(cls, hours):
+        """SMS when an overview is still unanswered `hours` after it was sent."""
+        template = cls.env.ref("repair_customer_communication.sms_template_notification_overview_nudge")
+        return cls._rule(
+            trigger="overview_unanswered",
+            state_to=False,
+            interval_nbr=hours,
+            interval_unit="hours",
+            sms_template_id=template.id,
+        )
+
+    @classmethod
+    def _follow_up_rule(cls, amount, unit):
+        """E-mail offering the declined work again, `amount` `unit` after the customer declined it."""
+        template = cls.env.ref("repair_customer_communication.mail_template_notification_declined_followup")
+        return cls._rule(
+            trigger="item_declined",
+            state_to=False,
+            interval_nbr=amount,
+            interval_unit=unit,
+            channel="email",
+            mail_template_id=template.id,
+        )
+
     def _notifications(self, record):
         return self.Notification.search([("res_model", "=", record._name), ("res_id", "=", record.id)], order="id")
 

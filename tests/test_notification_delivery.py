@@ -261,14 +261,7 @@ class TestNotificationDelivery(NotificationCommon):
             rule.active = False
 
     def test_unanswered_overview_nudge_carries_its_link(self):
-        template = self.env.ref("repair_customer_communication.sms_template_notification_overview_nudge")
-        self._rule(
-            trigger="overview_unanswered",
-            state_to=False,
-            interval_nbr=4,
-            interval_unit="hours",
-            sms_template_id=template.id,
-        )
+        self._nudge_rule(4)
         overview = self._send_overview(self.delivery_order)
         nudge = self._notifications(self.delivery_order).filtered(lambda n: n.trigger == "overview_unanswered")
         with freeze_time(NOW + timedelta(hours=4)), self.mockSMSGateway():
@@ -278,14 +271,7 @@ class TestNotificationDelivery(NotificationCommon):
         self.assertIn(overview._get_token(), sms.body)
 
     def test_nudge_of_an_overview_replaced_meanwhile_is_skipped(self):
-        template = self.env.ref("repair_customer_communication.sms_template_notification_overview_nudge")
-        self._rule(
-            trigger="overview_unanswered",
-            state_to=False,
-            interval_nbr=4,
-            interval_unit="hours",
-            sms_template_id=template.id,
-        )
+        self._nudge_rule(4)
         self._send_overview(self.delivery_order)
         first = self._notifications(self.delivery_order)
         self._send_overview(self.delivery_order)  # a new version replaces it: it gets its own nudge

@@ -1,4 +1,5 @@
 from datetime import datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -151,14 +152,7 @@ class TestNotificationTriggers(NotificationCommon):
         self.assertEqual(self._notifications(lead).rule_id, created_rule | stage_rule)
 
     def test_overview_not_answered_nudge(self):
-        template = self.env.ref("repair_customer_communication.sms_template_notification_overview_nudge")
-        rule = self._rule(
-            trigger="overview_unanswered",
-            state_to=False,
-            interval_nbr=24,
-            interval_unit="hours",
-            sms_template_id=template.id,
-        )
+        rule = self._nudge_rule(24)
         with freeze_time(MONDAY_10H):
             overview = self._send_overview(self.trigger_order)
         nudge = self._notifications(self.trigger_order).filtered(lambda n: n.rule_id == rule)
@@ -170,15 +164,7 @@ class TestNotificationTriggers(NotificationCommon):
         self.assertEqual(nudge.state, "cancelled")
 
     def test_declined_work_follow_up(self):
-        template = self.env.ref("repair_customer_communication.mail_template_notification_declined_followup")
-        rule = self._rule(
-            trigger="item_declined",
-            state_to=False,
-            interval_nbr=3,
-            interval_unit="months",
-            channel="email",
-            mail_template_id=template.id,
-        )
+        rule = self._follow_up_rule(3, "months")
         overview = self._send_overview(self.trigger_order)
         overview.line_ids.decision = "declined"
         with freeze_time(MONDAY_10H):
@@ -186,19 +172,11 @@ class TestNotificationTriggers(NotificationCommon):
             overview._confirm_by_customer()
         follow_up = self._notifications(self.trigger_order).filtered(lambda n: n.rule_id == rule)
         self.assertEqual(follow_up.due_at, datetime(2027, 2, 23, 9, 0))
-        body = template._render_field("body_html", self.trigger_order.ids)[self.trigger_order.id]
+        body = rule.mail_template_id._render_field("body_html", self.trigger_order.ids)[self.trigger_order.id]
         self.assertIn("Brake pads", body)
 
     def test_nothing_declined_no_follow_up(self):
-        template = self.env.ref("repair_customer_communication.mail_template_notification_declined_followup")
-        self._rule(
-            trigger="item_declined",
-            state_to=False,
-            interval_nbr=3,
-            interval_unit="days",
-            channel="email",
-            mail_template_id=template.id,
-        )
+        self._follow_up_rule(3, "days")
         overview = self._send_overview(self.trigger_order)
         overview.line_ids.decision = "accepted"
         overview._confirm_by_customer()
@@ -210,6 +188,15 @@ class TestNotificationTriggers(NotificationCommon):
         with self.assertQueryCount(1):
             self.trigger_order.write({"internal_notes": "<p>Bring the spare key</p>"})
             self.trigger_order.flush_recordset()
+
+    def test_a_status_change_searches_the_rules_once(self):
+        """The four kinds of rules a change may concern come from one search, not one each."""
+        self._rule(trigger="order_state_any", state_to=False)
+        rules = self.env["customer.notification.rule"]
+        with patch.object(type(rules), "search", autospec=True, side_effect=type(rules).search) as search:
+            self.trigger_order.write({"state": "confirmed", "schedule_date": datetime(2026, 12, 1, 9, 0)})
+        self.assertEqual(search.call_count, 1)
+        self.assertEqual(len(self._notifications(self.trigger_order)), 1)
 
     def test_order_with_several_items_batch_create(self):
         self._rule(trigger="order_created", state_to=False)
