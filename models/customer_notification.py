@@ -95,15 +95,10 @@ class CustomerNotification(models.Model):
 
     @api.depends("res_model", "res_id")
     def _compute_record_name(self):
+        records = self._existing_records()
         for notification in self:
-            record = notification._record()
+            record = records[notification.id]
             notification.record_name = record.display_name if record else False
-
-    def _record(self):
-        self.ensure_one()
-        if not self.res_model or self.res_model not in self.env:
-            return None
-        return self.env[self.res_model].browse(self.res_id).exists()
 
     # ------------------------------------------------------------------
     # Making messages due
@@ -409,7 +404,7 @@ class CustomerNotification(models.Model):
     def _existing_records(self):
         """{notification id: its record, or None if deleted}, with one query per model."""
         ids_by_model = defaultdict(list)
-        for notification in self:
+        for notification in self.filtered("res_model"):
             ids_by_model[notification.res_model].append(notification.res_id)
         existing = {}
         for model, res_ids in ids_by_model.items():
@@ -630,8 +625,9 @@ class CustomerNotification(models.Model):
 
     def _warn_responsible(self):
         """A to-do for the person in charge of each record a message finally failed for."""
+        records = self._existing_records()
         for notification in self:
-            record = notification._record()
+            record = records[notification.id]
             if not record:
                 continue
             user = record._workshop_responsible_user()

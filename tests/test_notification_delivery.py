@@ -312,3 +312,16 @@ class TestNotificationDelivery(NotificationCommon):
         self.assertEqual(order._workshop_responsible_user(self.user_b, self.receptionist), self.receptionist)
         order.user_id = self.mechanic
         self.assertEqual(order._workshop_responsible_user(self.receptionist), self.mechanic)
+
+    def test_the_log_names_its_records_in_one_query_per_model(self):
+        self._rule(interval_nbr=1, interval_unit="days")
+        orders = self.delivery_order
+        for _index in range(4):
+            orders |= self._create_customer_order([])
+        orders.write({"state": "done"})
+        notifications = self.Notification.search([("order_id", "in", orders.ids)])
+        self.assertEqual(len(notifications), 5)
+        self.env.invalidate_all()
+        with self.assertQueryCount(3):  # the notifications, the orders that exist, their names
+            names = notifications.mapped("record_name")
+        self.assertEqual(sorted(names), sorted(orders.mapped("display_name")))
