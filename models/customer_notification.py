@@ -1,4 +1,6 @@
 import logging
+import sys
+import uuid
 from collections import defaultdict
 from datetime import timedelta
 
@@ -10,7 +12,6 @@ from odoo.tools import SQL, format_datetime, split_every
 
 from .customer_notification_rule import CHANNELS, RULE_TRIGGERS
 from .ir_qweb import COMPILED_TEMPLATES_KEY
-from .repair_order import CONTACT_ADDRESS_FIELDS
 
 _logger = logging.getLogger(__name__)
 
@@ -44,6 +45,17 @@ RETRY_GROWTH = 3  # 5, 15, 45 minutes...
 MAX_ATTEMPTS_PARAM = "repair_customer_communication.notification_max_attempts"
 # Answered or closed overviews need no nudge.
 NUDGEABLE_STATES = ("sent", "delivered", "opened")
+MESSAGE_KINDS = [
+    ("notification", "Notification"),
+    ("reminder", "Reminder"),
+    ("overview", "Diagnostic overview"),
+    ("checkin", "Online check-in"),
+    ("report", "Repair report"),
+]
+# Messages that bring a customer link itself (the others may be about one: nudges, follow-ups).
+LINK_KINDS = ("overview", "checkin", "report")
+# The contact policy (`res.partner._workshop_contact_refusal`) asks consent for automated messages only.
+MESSAGE_CAUSES = [("manual", "Sent by reception"), ("automated", "Automated")]
 
 
 class CustomerNotification(models.Model):
@@ -62,8 +74,13 @@ class CustomerNotification(models.Model):
 
     rule_id = fields.Many2one("customer.notification.rule", ondelete="set null", index=True, readonly=True)
     rule_name = fields.Char("Notification", readonly=True)
-    kind = fields.Selection(
-        [("notification", "Notification"), ("reminder", "Reminder")], readonly=True, default="notification"
+    kind = fields.Selection(MESSAGE_KINDS, readonly=True, default="notification")
+    cause = fields.Selection(
+        MESSAGE_CAUSES,
+        required=True,
+        default="automated",
+        readonly=True,
+        help="Who caused the message: the contact policy asks consent for automated ones only.",
     )
     trigger = fields.Selection(RULE_TRIGGERS, readonly=True)
     company_id = fields.Many2one("res.company", "Location", required=True, index=True, readonly=True)
@@ -84,6 +101,14 @@ class CustomerNotification(models.Model):
     attempt_count = fields.Integer("Attempts", readonly=True)
     sent_at = fields.Datetime(readonly=True)
     message_id = fields.Many2one("mail.message", readonly=True, index="btree_not_null", ondelete="set null")
+    communication_id = fields.Many2one(
+        "repair.customer.communication",
+        "Customer link",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The overview, check-in or report whose link the message carries, or is about.",
+    )
     body = fields.Html(related="message_id.body", string="Content")
 
     _occurrence_unique = models.Constraint(
@@ -114,7 +139,7 @@ class CustomerNotification(models.Model):
 
     @api.model
     def _queue(self, entries, skipped_reason=None):
-        """Plan messages: `entries` are (rule, record, occurrence, event time, due time).
+        """Plan messages: `entries` are (rule, record, occurrence, event time, due time[, communication]).
 
         An entry whose (rule, record, occurrence) already exists is dropped.
         Returns the new messages, logged on their records and with the job woken at their time
@@ -124,7 +149,7 @@ class CustomerNotification(models.Model):
             return self.browse()
         existing = self._existing_keys(entries)
         vals_list, seen = [], set()
-        for rule, record, occurrence, event_at, due_at in entries:
+        for rule, record, occurrence, event_at, due_at, *communication in entries:
             key = (rule.id, record._name, record.id, occurrence)
             if key in existing or key in seen:
                 continue
@@ -146,6 +171,7 @@ class CustomerNotification(models.Model):
                     "channel": rule.channel,
                     "state": "skipped" if skipped_reason else "queued",
                     "reason": skipped_reason or False,
+                    "communication_id": communication[0].id if communication else False,
                 }
             )
         notifications = self.sudo().create(vals_list)
@@ -181,11 +207,14 @@ class CustomerNotification(models.Model):
             cron.sudo()._trigger(at=sorted({max(n.due_at, now) for n in queued}))
 
     @api.model
-    def _on_event(self, trigger, records, occurrence, *, event_at=None, rule_filter=None, rules=None):
+    def _on_event(
+        self, trigger, records, occurrence, *, event_at=None, rule_filter=None, rules=None, communication=None
+    ):
         """Queue the messages of every rule of `trigger` of the records' locations.
 
         `occurrence` is a string or a function of the record; `rule_filter(rule, record)` narrows the rules.
         `rules`, when the caller already searched them for several triggers, spares the search.
+        `communication`: the overview the messages are about (nudges, follow-ups).
         """
         if not records:
             return self.browse()
@@ -202,8 +231,55 @@ class CustomerNotification(models.Model):
                 if rule_filter and not rule_filter(rule, record):
                     continue
                 key = occurrence(record) if callable(occurrence) else occurrence
-                entries.append((rule, record, key, event_at, rule._due_after(event_at)))
+                entry = (rule, record, key, event_at, rule._due_after(event_at))
+                entries.append((*entry, communication) if communication else entry)
         return self._queue(entries)
+
+    @api.model
+    def _queue_links(self, communications, *, automated=False, log=True):
+        """Plan the message that carries each communication's link to its recipient, due now.
+
+        Reception's sends and re-sends, and the new version after a price change they
+        confirmed, are `automated=False`: the contact policy then asks "not blocked" only.
+        Each call is a new message (a re-send is one more message of the same link).
+        """
+        now = fields.Datetime.now()
+        kinds = dict(self.env["repair.customer.communication"]._fields["kind"]._description_selection(self.env))
+        notifications = self.sudo().create(
+            [
+                {
+                    "rule_name": self.env._(
+                        "%(kind)s (v%(version)s)", kind=kinds[communication.kind], version=communication.version
+                    ),
+                    "kind": communication.kind,
+                    "cause": "automated" if automated else "manual",
+                    "company_id": communication.company_id.id,
+                    "res_model": "repair.order",
+                    "res_id": communication.order_id.id,
+                    "order_id": communication.order_id.id,
+                    "communication_id": communication.id,
+                    "occurrence": f"link:{communication.id}:{uuid.uuid4().hex}",
+                    "event_at": now,
+                    "due_at": now,
+                    "channel": communication.channel,
+                }
+                for communication in communications
+            ]
+        )
+        if log:
+            notifications._log_on_records("queued")
+        notifications._wake_job()
+        return notifications
+
+    def _send_now(self):
+        """Hand these queued messages over at once, in the caller's transaction (reception clicked Send).
+
+        The same checks, rendering and logging as the job's; only the moment differs.
+        """
+        queued = self.filtered(lambda n: n.state == "queued")
+        if queued:
+            queued.try_lock_for_update()._process()
+        return self
 
     @api.model
     def _sync_reminders(self, orders, rules=None):
@@ -331,7 +407,13 @@ class CustomerNotification(models.Model):
         return self.sudo().search_count([("state", "=", "queued"), ("due_at", "<=", fields.Datetime.now())])
 
     def _process(self):
-        """Check, address and hand over one claimed batch."""
+        """Check, address and hand over one claimed batch.
+
+        Each group of messages rendered together is handed over in a savepoint; if
+        the group fails, its messages are handed over one by one, each in its own
+        savepoint, and only those that fail are marked failed (with a to-do): one
+        broken template never holds back the rest of the batch or of the queue.
+        """
         to_send, unreachable = defaultdict(self.browse), defaultdict(self.browse)
         records = self._existing_records()
         for reason, notifications in self._split_obsolete(records).items():
@@ -339,17 +421,15 @@ class CustomerNotification(models.Model):
         live = self.filtered(lambda n: n.state == "queued")
         self._prefetch_recipients(records)
         for notification in live:
-            rule = notification.rule_id
             record = records[notification.id]
             partner, address, reason = notification._resolve_recipient(record, notification.channel)
-            if not partner and rule.fallback_channel and not notification.fallback_used:
-                fallback_partner, fallback_address, _fallback_reason = notification._resolve_recipient(
-                    record, rule.fallback_channel
-                )
+            fallback = notification._fallback_channel()
+            if not partner and fallback:
+                fallback_partner, fallback_address, _fallback_reason = notification._resolve_recipient(record, fallback)
                 if fallback_partner:
                     notification.write(
                         {
-                            "channel": rule.fallback_channel,
+                            "channel": fallback,
                             "fallback_used": True,
                             "reason": self.env._("Sent on the fallback channel: %(reason)s", reason=reason),
                         }
@@ -360,21 +440,82 @@ class CustomerNotification(models.Model):
                 continue
             notification.partner_id = partner
             notification.address = address
-            template = rule._template_for(notification.channel)
-            to_send[notification.channel, template] |= notification
+            to_send[notification.channel, notification._template()] |= notification
         for reason, notifications in unreachable.items():
             notifications._set_state("skipped", reason)
+        failed = {}
         for (channel, template), notifications in to_send.items():
             # A record appears once per rendering call: the recipient is chosen per record.
             for group in notifications._unique_record_groups():
-                if channel == "email":
-                    group._hand_to_mail_queue(template)
-                else:
-                    group._hand_to_sms_queue(template)
+                failed.update(group._hand_over_isolated(channel, template))
+        self.browse(failed)._fail_to_hand_over(failed)
         if any(channel == "sms" for channel, _template in to_send):
             self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger()
         if any(channel == "email" for channel, _template in to_send):
             self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+
+    def _hand_over_isolated(self, channel, template):
+        """Hand the group over; {id: reason} of the messages that could not be, each alone in a savepoint."""
+        try:
+            with self.env.cr.savepoint():
+                self._hand_over(channel, template)
+            return {}
+        except Exception:  # pylint: disable=broad-exception-caught  # one message must not stop the others
+            if len(self) == 1:
+                _logger.warning("Customer notification %s could not be handed over", self.id, exc_info=True)
+                return {self.id: self._describe_error()}
+        failed = {}
+        for notification in self:
+            failed.update(notification._hand_over_isolated(channel, template))
+        return failed
+
+    @api.model
+    def _describe_error(self):
+        """The reason shown in the log for a message that could not be rendered or handed over."""
+        error = sys.exc_info()[1]
+        text = str(error.args[0]) if error and error.args else (str(error) if error else "")
+        return self.env._("It could not be prepared: %(error)s", error=text[:500] or type(error).__name__)
+
+    def _fail_to_hand_over(self, reasons):
+        """Mark the messages failed for good with their reason, log them and warn the person in charge."""
+        for notification in self:
+            notification.write(
+                {
+                    "state": "failed",
+                    "reason": reasons[notification.id],
+                    "attempt_count": notification.attempt_count + 1,
+                }
+            )
+        self._log_on_records("failed")
+        self._warn_responsible()
+
+    def _hand_over(self, channel, template):
+        if channel == "email":
+            self._hand_to_mail_queue(template)
+        else:
+            self._hand_to_sms_queue(template)
+
+    def _fallback_channel(self):
+        """The rule's second channel, if it has one and it was not tried yet."""
+        self.ensure_one()
+        return self.rule_id.fallback_channel if self.rule_id and not self.fallback_used else False
+
+    def _template(self):
+        """The template of the message's channel: its rule's, or the module's for a link reception sends."""
+        self.ensure_one()
+        if self.rule_id:
+            return self.rule_id._template_for(self.channel)
+        kind = self.communication_id.kind
+        if self.channel == "email":
+            return self.env.ref(f"repair_customer_communication.mail_template_{kind}")
+        return self.env.ref(f"repair_customer_communication.sms_template_{kind}")
+
+    def _render_record(self, template):
+        """The record a template renders: the customer link for the link's templates, else the document."""
+        self.ensure_one()
+        if template.model == "repair.customer.communication":
+            return self.communication_id
+        return self.env[self.res_model].browse(self.res_id)
 
     def _unique_record_groups(self):
         groups = []
@@ -396,10 +537,8 @@ class CustomerNotification(models.Model):
             partners |= record.partner_id
             if record._name == "repair.order":
                 partners |= record.driver_id | record.owner_id
-        for notification in self.filtered(lambda n: n.trigger in ("overview_unanswered", "item_declined")):
-            partners |= notification._overview().partner_id
-        fnames = {fname for _channel, fname, _kind in CONTACT_ADDRESS_FIELDS}
-        partners.fetch([*fnames, "name", "communication_blocked", "accepts_automated_sms", "accepts_automated_email"])
+        partners |= self.communication_id.partner_id
+        partners.fetch(partners._workshop_policy_fields())
 
     def _existing_records(self):
         """{notification id: its record, or None if deleted}, with one query per model."""
@@ -422,13 +561,30 @@ class CustomerNotification(models.Model):
             if not record:
                 obsolete[self.env._("The document was deleted.")] |= notification
                 continue
-            if not rule:
-                obsolete[self.env._("The rule was deleted.")] |= notification
-                continue
-            reason = notification._obsolete_reason(rule, record, now)
+            if notification.kind in LINK_KINDS:
+                reason = notification._obsolete_link_reason()
+            elif not rule:
+                reason = self.env._("The rule was deleted.")
+            else:
+                reason = notification._obsolete_reason(rule, record, now)
             if reason:
                 obsolete[reason] |= notification
         return obsolete
+
+    def _carries_link(self):
+        """Whether the message is the one that brings a communication's link to its address."""
+        self.ensure_one()
+        return bool(self.communication_id) and self.kind in LINK_KINDS
+
+    def _obsolete_link_reason(self):
+        """Why a link reception sent must not go out any more (deleted, replaced or revoked since), or None."""
+        self.ensure_one()
+        communication = self.communication_id
+        if not communication:
+            return self.env._("The customer link was deleted.")
+        if communication.state in ("superseded", "revoked"):
+            return self.env._("A newer version replaced this link, or it was revoked.")
+        return None
 
     def _obsolete_reason(self, rule, record, now):
         self.ensure_one()
@@ -442,7 +598,7 @@ class CustomerNotification(models.Model):
         elif trigger == "lead_stage_to" and record.stage_id != rule.stage_id:
             return self.env._("The lead left the stage the message is about.")
         elif trigger == "overview_unanswered":
-            overview = self._overview()
+            overview = self.communication_id
             if not overview or overview.state not in NUDGEABLE_STATES:
                 return self.env._("The customer answered the overview, or a newer one replaced it.")
         elif trigger == "item_declined" and not record.work_item_ids.filtered(
@@ -456,7 +612,11 @@ class CustomerNotification(models.Model):
         """Plan the nudges of overviews just sent (one per version: a re-send is the same one)."""
         for overview in overviews.filtered(lambda c: c.kind == "overview"):
             self._on_event(
-                "overview_unanswered", overview.order_id, f"overview:{overview.id}", event_at=overview.sent_at
+                "overview_unanswered",
+                overview.order_id,
+                f"overview:{overview.id}",
+                event_at=overview.sent_at,
+                communication=overview,
             )
 
     @api.model
@@ -464,81 +624,83 @@ class CustomerNotification(models.Model):
         """The customer answered: no nudge any more, and a follow-up if they declined work."""
         nudges = self.sudo().search(
             [
-                ("order_id", "=", overview.order_id.id),
+                ("communication_id", "=", overview.id),
                 ("trigger", "=", "overview_unanswered"),
-                ("occurrence", "=", f"overview:{overview.id}"),
                 ("state", "=", "queued"),
             ]
         )
         nudges._set_state("cancelled", self.env._("The customer answered the overview."))
         if any(line.decision == "declined" for line in overview.line_ids):
             self._on_event(
-                "item_declined", overview.order_id, f"overview:{overview.id}", event_at=overview.confirmed_at
+                "item_declined",
+                overview.order_id,
+                f"overview:{overview.id}",
+                event_at=overview.confirmed_at,
+                communication=overview,
             )
 
-    def _overview(self):
-        """The overview a nudge or follow-up is about (its id is in the occurrence)."""
+    def _recipient_candidates(self, record):
+        """Who may receive this message, in the order they are tried."""
         self.ensure_one()
-        overview_id = int(self.occurrence.split(":")[1]) if self.occurrence.count(":") else 0
-        return self.env["repair.customer.communication"].sudo().browse(overview_id).exists()
+        if self.communication_id:
+            return self.communication_id.partner_id
+        if record._name == "repair.order":
+            return record.partner_id | record.driver_id | record.owner_id
+        return record.partner_id
 
     def _resolve_recipient(self, record, channel):
-        """(partner, address, None), or (None, None, why nobody can get this message on `channel`)."""
+        """(partner, address, None), or (None, None, why nobody can get this message on `channel`).
+
+        Asks the one contact policy (`res.partner._workshop_reachable`). A link reception
+        sends goes to the address reception chose, on its channel, or to nobody.
+        """
         self.ensure_one()
-        if record._name == "repair.order":
-            if self.trigger in ("overview_unanswered", "item_declined") and self._overview():
-                candidates = self._overview().partner_id
-            else:
-                candidates = record.partner_id | record.driver_id | record.owner_id
-        else:
-            candidates = record.partner_id
+        automated = self.cause == "automated"
+        communication = self.communication_id
+        if self._carries_link():
+            if channel != communication.channel:
+                return None, None, self.env._("The link was sent to one address only.")
+            refusal = communication.partner_id._workshop_contact_refusal(channel, automated=automated)
+            if refusal:
+                return None, None, refusal
+            return communication.partner_id, communication.address, None
+        candidates = self._recipient_candidates(record)
         if not candidates:
             return None, None, self.env._("There is no customer to send it to.")
         reasons = []
         for partner in candidates:
-            addresses = [
-                partner[fname] for ch, fname, _kind in CONTACT_ADDRESS_FIELDS if ch == channel and partner[fname]
-            ]
-            if not addresses:
-                reasons.append(
-                    self.env._("%(name)s has no mobile number.", name=partner.display_name)
-                    if channel == "sms"
-                    else self.env._("%(name)s has no e-mail address.", name=partner.display_name)
-                )
-            elif partner.communication_blocked:
-                reasons.append(self.env._("%(name)s has blocked communication.", name=partner.display_name))
-            elif not partner._workshop_accepts_automated(channel):
-                reasons.append(
-                    self.env._("%(name)s has not agreed to automated SMS.", name=partner.display_name)
-                    if channel == "sms"
-                    else self.env._("%(name)s has not agreed to automated e-mails.", name=partner.display_name)
-                )
-            else:
-                return partner, addresses[0], None
+            address, reason = partner._workshop_reachable(channel, automated=automated)
+            if address:
+                return partner, address, None
+            reasons.append(reason)
         return None, None, " ".join(reasons)
 
     def _hand_to_mail_queue(self, template):
         """Render through the template in batch (Odoo's `send_mail_batch`), to the chosen recipient only."""
-        recipients = {n.res_id: (n.partner_id.id, n.address) for n in self}
-        mails = template.with_context(
-            customer_notification_recipients=recipients, **{COMPILED_TEMPLATES_KEY: {}}
-        ).send_mail_batch(self.mapped("res_id"))
-        message_by_res_id = {mail.res_id: mail.mail_message_id for mail in mails}
-        self._mark_sent(message_by_res_id)
+        render_ids = {n.id: n._render_record(template).id for n in self}
+        context = {COMPILED_TEMPLATES_KEY: {}}
+        if template.model != "repair.customer.communication":
+            # A link's own templates write to the link's address; a rule's template is made to follow the choice.
+            context["customer_notification_recipients"] = {render_ids[n.id]: (n.partner_id.id, n.address) for n in self}
+        mails = template.with_context(**context).send_mail_batch(list(render_ids.values()))
+        message_by_render_id = {mail.res_id: mail.mail_message_id for mail in mails}
+        self._mark_sent({n.id: message_by_render_id[render_ids[n.id]] for n in self})
 
     def _hand_to_sms_queue(self, template):
         """Render in batch, log each SMS on its record, queue it: Odoo's mass SMS composer, minus its recipients."""
+        render_ids = {n.id: n._render_record(template).id for n in self}
+        bodies = template._render_field("body", list(render_ids.values()), compute_lang=True)
         records = self.env[self[:1].res_model].browse(self.mapped("res_id"))
-        bodies = template._render_field("body", records.ids, compute_lang=True)
+        body_by_res_id = {n.res_id: bodies[render_ids[n.id]] for n in self}
         messages = records._message_log_batch(
-            bodies={res_id: Markup("<p>%s</p>") % body for res_id, body in bodies.items()},
+            bodies={res_id: Markup("<p>%s</p>") % body for res_id, body in body_by_res_id.items()},
             message_type="sms",
         )
         message_by_res_id = {message.res_id: message for message in messages}
         self.env["sms.sms"].sudo().create(
             [
                 {
-                    "body": bodies[n.res_id],
+                    "body": body_by_res_id[n.res_id],
                     "number": n.address,
                     "partner_id": n.partner_id.id,
                     "mail_message_id": message_by_res_id[n.res_id].id,
@@ -547,9 +709,9 @@ class CustomerNotification(models.Model):
                 for n in self
             ]
         )
-        self._mark_sent(message_by_res_id)
+        self._mark_sent({n.id: message_by_res_id[n.res_id] for n in self})
 
-    def _mark_sent(self, message_by_res_id):
+    def _mark_sent(self, message_by_notification):
         now = fields.Datetime.now()
         for notification in self:
             notification.write(
@@ -557,27 +719,37 @@ class CustomerNotification(models.Model):
                     "state": "sent",
                     "sent_at": now,
                     "attempt_count": notification.attempt_count + 1,
-                    "message_id": message_by_res_id[notification.res_id].id,
+                    "message_id": message_by_notification[notification.id].id,
                 }
             )
+        for notification in self.filtered("communication_id"):
+            notification.communication_id._on_handed_over(notification)
 
     # ------------------------------------------------------------------
     # What the providers answer
     # ------------------------------------------------------------------
 
     @api.model
-    def _on_delivery_failure(self, messages, failure_type, reason):
-        """A provider refused the messages: retry later, switch channel, or give up and warn."""
+    def _on_delivery_result(self, messages, failure_type=False, reason=False):
+        """What Odoo's mail or SMS queue learnt of the messages: accepted, or refused (and why).
+
+        The one place delivery results land: the queue records (retry later, switch
+        channel, or give up and warn) and the communication log of the links they carry.
+        """
         notifications = self.sudo().search([("message_id", "in", messages.ids), ("state", "=", "sent")])
         if not notifications:
+            return
+        if not (failure_type or reason):
+            notifications.communication_id._mark_delivered()
             return
         max_attempts = self._max_attempts()
         now = fields.Datetime.now()
         labels = dict(self.env["mail.notification"]._fields["failure_type"]._description_selection(self.env))
         described = reason or labels.get(failure_type) or failure_type or self.env._("unknown error")
+        notifications.communication_id._mark_delivery_failed(described)
         gave_up = self.browse()
         for notification in notifications:
-            rule = notification.rule_id
+            fallback = notification._fallback_channel()
             retry = failure_type not in PERMANENT_FAILURES and notification.attempt_count < max_attempts
             if retry:
                 delay = RETRY_FIRST_DELAY * (RETRY_GROWTH ** (notification.attempt_count - 1))
@@ -593,12 +765,12 @@ class CustomerNotification(models.Model):
                         ),
                     }
                 )
-            elif rule.fallback_channel and not notification.fallback_used:
+            elif fallback:
                 notification.write(
                     {
                         "state": "queued",
                         "due_at": now,
-                        "channel": rule.fallback_channel,
+                        "channel": fallback,
                         "fallback_used": True,
                         "attempt_count": 0,
                         "reason": self.env._(

@@ -247,60 +247,59 @@ class RepairCustomerCommunication(models.Model):
         return self.env["repair.customer.communication.line"].sudo().create(values)
 
     def _send(self):
-        """Deliver the link through the communication's channel and log it.
+        """Send the link now, through the one customer message queue (reception sends or re-sends).
 
-        The one place every send goes through, so that a blocked customer can
-        never be sent to, whatever path asked for it.
+        Refused at once, with the contact policy's reason, when the recipient may not be
+        contacted; a message that cannot be prepared is refused with its reason too.
         """
         for communication in self:
-            if communication.partner_id.communication_blocked:
-                raise UserError(
-                    self.env._(
-                        "%(name)s has blocked communication: nothing can be sent to them.",
-                        name=communication.partner_id.display_name,
-                    )
-                )
+            refusal = communication.partner_id._workshop_contact_refusal(communication.channel, automated=False)
+            if refusal:
+                raise UserError(self.env._("%(reason)s Nothing can be sent to them.", reason=refusal))
             if communication.state in ("superseded", "revoked"):
                 raise UserError(self.env._("This version was replaced or revoked: send the current one."))
-            resend = bool(communication.sent_at)
             if not communication.sudo().token_nonce:
                 communication._issue_token()
-            if communication.channel == "email":
-                communication._deliver_by_email()
-            else:
-                communication._deliver_by_sms()
-            values = {"sent_at": fields.Datetime.now()}
-            if communication.state == "draft":
-                values["state"] = "sent"
-            communication.write(values)
-            communication._log_event("resent" if resend else "sent")
-        self.env["customer.notification"]._on_overviews_sent(self)
+        notifications = self.env["customer.notification"]._queue_links(self, log=False)._send_now()
+        failed = notifications.filtered(lambda n: n.state != "sent")
+        if failed:
+            raise UserError(failed[0].reason or self.env._("The message could not be sent."))
+        return notifications
 
-    def _deliver_by_email(self):
-        self.ensure_one()
-        template = self.env.ref(f"repair_customer_communication.mail_template_{self.kind}")
-        template.send_mail(self.id, email_values={"recipient_ids": []})
-        self.order_id.message_post(
-            body=Markup("%s")
-            % self.env._(
-                "%(kind)s sent by e-mail to %(name)s (%(address)s).",
-                kind=dict(self._fields["kind"]._description_selection(self.env))[self.kind],
-                name=self.partner_id.display_name,
-                address=self.address,
-            ),
-            subtype_xmlid="mail.mt_note",
-        )
+    def _on_handed_over(self, notification):
+        """The queue handed this link's message to Odoo's mail or SMS queue: it counts as sent.
 
-    def _deliver_by_sms(self):
+        Older versions of the same kind are replaced only now, so that an old link keeps
+        working until the new one has actually gone out.
+        """
         self.ensure_one()
-        template = self.env.ref(f"repair_customer_communication.sms_template_{self.kind}")
-        body = template._render_field("body", self.ids, compute_lang=True)[self.id]
-        self.sms_message_id = self.order_id._message_sms(
-            body,
-            partner_ids=self.partner_id.ids,
-            sms_pid_to_number={self.partner_id.id: self.address},
-            put_in_queue=True,  # Odoo's SMS queue and cron deliver it, through any configured provider
+        resend = bool(self.sent_at)
+        values = {"sent_at": fields.Datetime.now()}
+        if self.state == "draft":
+            values["state"] = "sent"
+        if notification.channel == "sms":
+            values["sms_message_id"] = notification.message_id.id
+        self.write(values)
+        older = self.order_id.communication_ids.filtered(
+            lambda c: c.kind == self.kind and c.id < self.id and c.state not in ("superseded", "revoked")
         )
+        for previous in older:
+            previous.write({"superseded_by_id": self.id, "state": "superseded"})
+            previous._log_event("superseded")
+        self._log_event("resent" if resend else "sent")
+        if notification.channel == "email":
+            self.order_id.sudo().message_post(
+                body=Markup("%s")
+                % self.env._(
+                    "%(kind)s sent by e-mail to %(name)s (%(address)s).",
+                    kind=dict(self._fields["kind"]._description_selection(self.env))[self.kind],
+                    name=self.partner_id.display_name,
+                    address=self.address,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        if self.kind == "overview":
+            self.env["customer.notification"]._on_overviews_sent(self)
 
     # ------------------------------------------------------------------
     # The customer's answer

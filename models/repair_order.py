@@ -10,13 +10,6 @@ CONTACT_ROLES = [
     ("owner", "Owner"),
     ("contractor", "Contractor"),
 ]
-# (channel, partner field, kind) of every address a contact may have.
-CONTACT_ADDRESS_FIELDS = [
-    ("email", "email", "personal"),
-    ("email", "email_professional", "professional"),
-    ("sms", "phone", "personal"),
-    ("sms", "mobile_professional", "professional"),
-]
 
 
 class RepairOrder(models.Model):
@@ -234,7 +227,9 @@ class RepairOrder(models.Model):
     def _compute_communication_blocked(self):
         for order in self:
             people = order.partner_id | order.driver_id | order.owner_id | order.contractor_id
-            order.communication_blocked = any(people.mapped("communication_blocked"))
+            order.communication_blocked = any(
+                person._workshop_contact_refusal("email", automated=False) for person in people
+            )
 
     @api.depends(
         "work_item_ids.category",
@@ -280,39 +275,15 @@ class RepairOrder(models.Model):
                 return user
         return self.env.ref("base.user_admin")
 
-    def _get_customer_contact_points(self):
-        """Every e-mail address and mobile number of the driver, owner and contractor.
+    def _get_customer_contact_points(self, automated=False):
+        """Every e-mail address and mobile number of the driver, owner and contractor, in role order.
 
-        One dict per address, in role order: ``role``, ``role_label``, ``partner``,
-        ``channel`` (``email``/``sms``), ``kind`` (``personal``/``professional``),
-        ``address``, ``blocked`` and ``preferred`` (the partner's preferred channel).
-        The same address held by two roles is listed once, under the first role.
+        Listed and judged by the contact policy (`res.partner._workshop_contact_points`).
         """
         self.ensure_one()
-        role_labels = self._contact_role_labels()
-        points, seen = [], set()
-        for role, _label in CONTACT_ROLES:
-            partner = self[f"{role}_id"]
-            if not partner:
-                continue
-            for channel, fname, kind in CONTACT_ADDRESS_FIELDS:
-                address = partner[fname]
-                if not address or (channel, address.lower()) in seen:
-                    continue
-                seen.add((channel, address.lower()))
-                points.append(
-                    {
-                        "role": role,
-                        "role_label": role_labels[role],
-                        "partner": partner,
-                        "channel": channel,
-                        "kind": kind,
-                        "address": address,
-                        "blocked": partner.communication_blocked,
-                        "preferred": partner.preferred_channel == channel,
-                    }
-                )
-        return points
+        labels = self._contact_role_labels()
+        people = [(role, labels[role], self[f"{role}_id"]) for role, _label in CONTACT_ROLES]
+        return self.env["res.partner"]._workshop_contact_points(people, automated=automated)
 
     def _current_communication(self, kind):
         """The newest live communication of that kind (sent and neither replaced nor revoked), or none."""
@@ -324,17 +295,18 @@ class RepairOrder(models.Model):
     def _prepare_customer_communication(self, point, note=False, kind="overview"):
         """A new version of the customer communication for one contact point (not sent yet).
 
-        The version before it is superseded: its link then leads to this one.
+        The version before it is superseded once this one goes out: its link then leads to this one.
         """
         self.ensure_one()
         Communication = self.env["repair.customer.communication"]
         previous = self._current_communication(kind)
         partner = point["partner"]
+        versions = self.communication_ids.filtered(lambda c: c.kind == kind).mapped("version")
         communication = Communication.create(
             {
                 "order_id": self.id,
                 "kind": kind,
-                "version": (previous.version + 1) if previous else 1,
+                "version": max(versions, default=0) + 1,
                 "previous_id": previous.id,
                 "partner_id": partner.id,
                 "recipient_role": point.get("role", "customer"),
@@ -347,17 +319,13 @@ class RepairOrder(models.Model):
         )
         if kind in ("overview", "checkin"):
             communication._snapshot_items(self.work_item_ids.filtered("visible_to_customer"))
-        if previous:
-            previous.write({"superseded_by_id": communication.id, "state": "superseded"})
-            previous._log_event("superseded")
         return communication
 
-    def _get_preferred_contact_point(self, points=None):
-        """The address to pre-select: the first one on its owner's preferred channel, never a blocked one."""
+    def _get_preferred_contact_point(self, points=None, automated=False):
+        """The address to pre-select: the first one on its owner's preferred channel the policy allows."""
         self.ensure_one()
-        points = self._get_customer_contact_points() if points is None else points
-        reachable = [point for point in points if not point["blocked"]]
-        return next((point for point in reachable if point["preferred"]), reachable[0] if reachable else None)
+        points = self._get_customer_contact_points(automated=automated) if points is None else points
+        return self.env["res.partner"]._workshop_preferred_point(points)
 
     def _send_overview_to_preferred_contact(self, note=False):
         """Send a new version of the overview to the preferred address; returns it (or nothing to send to)."""
@@ -390,19 +358,27 @@ class RepairOrder(models.Model):
     def _update_sent_overview(self):
         """Keep the customer's overview in line with the items after a change.
 
-        Not opened yet: the same link shows the new prices. Opened: a new version
-        goes out at once and shows what changed. Confirmed or closed: nothing
-        changes behind the customer's back (reception sends a new overview).
+        Not opened yet: the same link shows the new prices. Opened: a new version is
+        planned in the customer message queue, in this transaction, and the job sends
+        it (reception confirmed the change when the form warned them; an import or a
+        server action behaves the same). Confirmed or closed: nothing changes behind
+        the customer's back (reception sends a new overview).
         """
         for order in self:
             overview = order.last_overview_id
             if not overview or overview.state not in ("sent", "delivered", "opened"):
                 continue
-            if overview.partner_id.communication_blocked:
+            if overview.partner_id._workshop_contact_refusal(overview.channel, automated=False):
                 continue  # blocked since: nothing more goes out to them
+            items = order.work_item_ids.filtered("visible_to_customer")
             if overview.state in ("sent", "delivered"):
                 overview.line_ids.sudo().unlink()
-                overview._snapshot_items(order.work_item_ids.filtered("visible_to_customer"))
+                overview._snapshot_items(items)
+                continue
+            pending = order._pending_overview_version()
+            if pending:
+                pending.line_ids.sudo().unlink()
+                pending._snapshot_items(items)
                 continue
             point = {
                 "role": overview.recipient_role,
@@ -411,7 +387,27 @@ class RepairOrder(models.Model):
                 "address": overview.address,
             }
             new_version = order._prepare_customer_communication(point, note=overview.note)
-            new_version._send()
+            new_version._issue_token()
+            self.env["customer.notification"]._queue_links(new_version)
+
+    def _pending_overview_version(self):
+        """The new overview version already waiting in the queue for this order, if any."""
+        self.ensure_one()
+        waiting = (
+            self.env["customer.notification"]
+            .sudo()
+            .search(
+                [
+                    ("order_id", "=", self.id),
+                    ("state", "=", "queued"),
+                    ("cause", "=", "manual"),
+                    ("communication_id.kind", "=", "overview"),
+                    ("communication_id.state", "=", "draft"),
+                ],
+                limit=1,
+            )
+        )
+        return waiting.communication_id
 
     # ------------------------------------------------------------------
     # Online check-in
@@ -464,10 +460,11 @@ class RepairOrder(models.Model):
     def _send_checkin_invitation(self):
         """One invitation for the current appointment; a previous one's link leads to this one."""
         self.ensure_one()
-        point = self._get_preferred_contact_point()
+        point = self._get_preferred_contact_point(automated=True)
         if point:
             communication = self._prepare_customer_communication(point, kind="checkin")
-            communication._send()
+            communication._issue_token()
+            self.env["customer.notification"]._queue_links(communication, automated=True, log=False)._send_now()
         else:
             self.message_post(
                 body=self.env._("No check-in invitation sent: no contact of this work order can be reached."),

@@ -8,6 +8,13 @@ from ..tools.search_normalize import compact, fold, phone_digit_variants
 
 # Phone fields normalised to E.164 on every write, with their labels.
 WORKSHOP_PHONE_FIELDS = ("phone", "mobile_professional")
+# (channel, partner field, kind) of every address a person may have, in the order they are tried.
+WORKSHOP_ADDRESS_FIELDS = [
+    ("email", "email", "personal"),
+    ("email", "email_professional", "professional"),
+    ("sms", "phone", "personal"),
+    ("sms", "mobile_professional", "professional"),
+]
 
 
 class ResPartner(models.Model):
@@ -223,17 +230,108 @@ class ResPartner(models.Model):
         national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
         return [f"{parsed.country_code}{parsed.national_number}", compact(national)]
 
-    def _workshop_can_be_contacted(self):
-        """Manual (transactional) messages: only the block flag matters."""
-        self.ensure_one()
-        return not self.communication_blocked
+    def _workshop_addresses(self, channel=None):
+        """[(channel, kind, address)] of this person, in the order the workshop tries them.
 
-    def _workshop_accepts_automated(self, channel):
-        """Automated messages need both "not blocked" and consent on the channel."""
+        `kind` is ``personal`` or ``professional``; `channel` narrows to ``email`` or ``sms``.
+        """
+        self.ensure_one()
+        return [
+            (address_channel, kind, self[fname])
+            for address_channel, fname, kind in WORKSHOP_ADDRESS_FIELDS
+            if self[fname] and (channel is None or channel == address_channel)
+        ]
+
+    def _workshop_contact_refusal(self, channel, automated):
+        """Why this person may not be sent a message on `channel`, or None if they may.
+
+        The workshop's one contact policy; every sender asks it and nothing else reads
+        the flags behind it:
+
+        - a blocked customer receives nothing, ever, on any channel;
+        - a message a receptionist causes (sending an overview or a report, a re-send,
+          a price change they confirmed: ``automated=False``) needs "not blocked" only;
+        - a message a schedule or a rule causes with no person acting (check-in
+          invitation, reminders, notifications, nudges, follow-ups: ``automated=True``)
+          also needs the customer's consent to automated messages on that channel.
+
+        Whether an address exists is not part of it: see `_workshop_addresses`.
+        """
         self.ensure_one()
         if self.communication_blocked:
-            return False
-        return self.accepts_automated_sms if channel == "sms" else self.accepts_automated_email
+            return self.env._("%(name)s has blocked communication.", name=self.display_name)
+        if automated and not (self.accepts_automated_sms if channel == "sms" else self.accepts_automated_email):
+            if channel == "sms":
+                return self.env._("%(name)s has not agreed to automated SMS.", name=self.display_name)
+            return self.env._("%(name)s has not agreed to automated e-mails.", name=self.display_name)
+        return None
+
+    def _workshop_reachable(self, channel, automated):
+        """(address, None) of the first address of this person on `channel` the policy allows, else (None, why)."""
+        self.ensure_one()
+        addresses = self._workshop_addresses(channel)
+        if not addresses:
+            if channel == "sms":
+                return None, self.env._("%(name)s has no mobile number.", name=self.display_name)
+            return None, self.env._("%(name)s has no e-mail address.", name=self.display_name)
+        refusal = self._workshop_contact_refusal(channel, automated)
+        if refusal:
+            return None, refusal
+        return addresses[0][2], None
+
+    @api.model
+    def _workshop_contact_points(self, people, automated=False):
+        """Every address of `people` ([(role, role label, partner)]), as the send dialog lists them.
+
+        One dict per address, in the given order: ``role``, ``role_label``, ``partner``,
+        ``channel`` (``email``/``sms``), ``kind`` (``personal``/``professional``),
+        ``address``, ``allowed`` and ``refusal`` (from the contact policy; ``blocked``
+        is ``not allowed``, kept for the views) and ``preferred`` (the person's
+        preferred channel). The same address held by two roles is listed once,
+        under the first role.
+        """
+        points, seen = [], set()
+        for role, role_label, partner in people:
+            if not partner:
+                continue
+            for channel, kind, address in partner._workshop_addresses():
+                if (channel, address.lower()) in seen:
+                    continue
+                seen.add((channel, address.lower()))
+                refusal = partner._workshop_contact_refusal(channel, automated)
+                points.append(
+                    {
+                        "role": role,
+                        "role_label": role_label,
+                        "partner": partner,
+                        "channel": channel,
+                        "kind": kind,
+                        "address": address,
+                        "allowed": not refusal,
+                        "refusal": refusal,
+                        "blocked": bool(refusal),
+                        "preferred": partner.preferred_channel == channel,
+                    }
+                )
+        return points
+
+    @api.model
+    def _workshop_preferred_point(self, points):
+        """The point to pre-select or to use unattended: the first allowed one on its owner's preferred channel."""
+        allowed = [point for point in points if point["allowed"]]
+        return next((point for point in allowed if point["preferred"]), allowed[0] if allowed else None)
+
+    @api.model
+    def _workshop_policy_fields(self):
+        """The partner fields the policy reads, to prefetch a batch's recipients at once."""
+        return [
+            *(fname for _channel, fname, _kind in WORKSHOP_ADDRESS_FIELDS),
+            "name",
+            "preferred_channel",
+            "communication_blocked",
+            "accepts_automated_sms",
+            "accepts_automated_email",
+        ]
 
     # ------------------------------------------------------------------
     # Actions

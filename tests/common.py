@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
@@ -199,3 +201,8 @@ class WorkshopCommon(TransactionCase):
         communication = order._prepare_customer_communication(point, note=note)
         communication._send()
         return communication
+
+    def _run_queue(self):
+        """Run the customer message job as the scheduler would, without its commits (a test keeps its transaction)."""
+        with patch.object(type(self.env["ir.cron"]), "_commit_progress", return_value=float("inf")):
+            self.env["customer.notification"]._cron_send_due()

@@ -67,8 +67,11 @@ class NotificationCommon(MockEmail, SMSCase, WorkshopCommon):
             mail_template_id=template.id,
         )
 
-    def _notifications(self, record):
-        return self.Notification.search([("res_model", "=", record._name), ("res_id", "=", record.id)], order="id")
+    def _notifications(self, record, cause="automated"):
+        """The record's messages of that cause (reception's own sends are queue records too)."""
+        return self.Notification.search(
+            [("res_model", "=", record._name), ("res_id", "=", record.id), ("cause", "=", cause)], order="id"
+        )
 
     @contextmanager
     def _without_commit(self):

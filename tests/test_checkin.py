@@ -23,6 +23,8 @@ class TestCheckinInvitations(CronMixinCase, WorkshopCommon):
         patcher.start()
         self.addCleanup(patcher.stop)
         self.company_a.repair_checkin_lead_days = 3
+        # The invitation is automated: it needs the customer's consent on its channel.
+        self.emile.accepts_automated_email = True
 
     def _order_at(self, when):
         with freeze_time(NOW):
@@ -86,6 +88,13 @@ class TestCheckinInvitations(CronMixinCase, WorkshopCommon):
         self.assertFalse(order.checkin_invitation_due, "not retried for this appointment")
         self.assertIn("No check-in invitation sent", order.message_ids[0].body)
 
+    def test_no_invitation_without_consent(self):
+        self.emile.accepts_automated_email = False
+        order = self._order_at(NOW + timedelta(days=2))
+        self._run_job(NOW + timedelta(minutes=5))
+        self.assertFalse(self._checkins(order))
+        self.assertIn("No check-in invitation sent", order.message_ids[0].body)
+
     def test_no_invitation_when_disabled_cancelled_or_past(self):
         order = self._order_at(NOW + timedelta(days=2))
         self.company_a.repair_checkin_enabled = False
@@ -128,7 +137,7 @@ class TestCheckinPage(HttpCase, WorkshopCommon):
 
     def setUp(self):
         super().setUp()
-        self.emile.preferred_channel = "email"
+        self.emile.write({"preferred_channel": "email", "accepts_automated_email": True})
         self.checkin_order = self._create_customer_order(
             [("Oil service", "scheduled", 100.0)],
             schedule_date=datetime.now() + timedelta(days=2),

@@ -13,6 +13,7 @@ class TestCheckinTours(HttpCase, WorkshopCommon):
         self.env["repair.checkin.service"].create(
             {"name": "Car wash", "price_unit": 20.0, "company_id": self.company_a.id}
         )
+        self.emile.accepts_automated_email = True  # the invitation is automated: it needs consent
         order = self._create_customer_order(
             [("Oil service", "scheduled", 100.0)],
             schedule_date=datetime.now() + timedelta(days=2),

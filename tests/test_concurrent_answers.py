@@ -134,7 +134,9 @@ def test_two_workers_running_the_invitation_job_never_invite_twice():
     from datetime import datetime, timedelta
 
     def prepare(env):
-        partner = env["res.partner"].create({"name": "Due Customer", "email": "due@example.com"})
+        partner = env["res.partner"].create(
+            {"name": "Due Customer", "email": "due@example.com", "accepts_automated_email": True}
+        )
         orders = env["repair.order"].create(
             [
                 {

@@ -150,7 +150,8 @@ class TestCustomerPage(HttpCase, WorkshopCommon):
         first = self._send()
         self.url_open(f"/workshop/c/{first._get_token()}")  # the customer opens it
         self.assertEqual(first.state, "opened")
-        self.items["Brake pads"].price_unit = 250.0  # a new version goes out by itself
+        self.items["Brake pads"].price_unit = 250.0  # a new version is planned, and the job sends it
+        self._run_queue()
         second = self.page_order.last_overview_id
         self.assertEqual(first.state, "superseded")
         self.assertEqual(second.version, 2)
@@ -408,7 +409,19 @@ class TestUpdatedPrices(WorkshopCommon):
         self.assertIn("already opened", warning["warning"]["title"])
         mails_before = self.env["mail.mail"].search_count([("model", "=", self.overview._name)])
         self.pads.with_user(self.receptionist).price_unit = 250.0
+        # Nothing leaves from inside write(): the new version waits in the queue, the old link still works.
+        planned = self.env["customer.notification"].search(
+            [("order_id", "=", self.price_order.id), ("cause", "=", "manual"), ("state", "=", "queued")]
+        )
+        self.assertEqual(len(planned), 1)
+        self.assertEqual(planned.communication_id.state, "draft")
+        self.assertEqual(self.overview.state, "opened")
+        self.assertEqual(self.price_order.last_overview_id, self.overview)
+        self.assertEqual(self.env["mail.mail"].search_count([("model", "=", self.overview._name)]), mails_before)
+        self._run_queue()
+        self.assertEqual(planned.state, "sent")
         new_version = self.price_order.last_overview_id
+        self.assertEqual(new_version, planned.communication_id)
         self.assertNotEqual(new_version, self.overview)
         self.assertEqual(new_version.version, 2)
         self.assertEqual(new_version.state, "sent")
@@ -419,6 +432,30 @@ class TestUpdatedPrices(WorkshopCommon):
         self.assertEqual(changed.name, "Brake pads")
         self.assertEqual(changed.previous_price_total, 242.0)  # 200 + 21% VAT
         self.assertEqual(self.env["mail.mail"].search_count([("model", "=", self.overview._name)]), mails_before + 1)
+
+    def test_price_changed_by_an_import_behaves_as_the_form(self):
+        """A server action, an import or a second change before the job ran: one new version, as from the form."""
+        self.overview.state = "opened"
+        server_action = self.env["ir.actions.server"].create(
+            {
+                "name": "Raise brake pad prices",
+                "model_id": self.env["ir.model"]._get_id("repair.work.item"),
+                "state": "code",
+                "code": "records.write({'price_unit': 260.0})",
+            }
+        )
+        server_action.with_context(active_model="repair.work.item", active_ids=self.pads.ids).run()
+        self.env["repair.work.item"].load(["id", "price_unit"], [[self.pads.export_data(["id"])["datas"][0][0], "270"]])
+        planned = self.env["customer.notification"].search(
+            [("order_id", "=", self.price_order.id), ("cause", "=", "manual"), ("state", "=", "queued")]
+        )
+        self.assertEqual(len(planned), 1, "one pending version, kept up to date")
+        self.assertEqual(planned.communication_id.version, 2)
+        line = planned.communication_id.line_ids.filtered(lambda line: line.name == "Brake pads")
+        self.assertEqual(line.price_subtotal, 270.0)
+        self._run_queue()
+        self.assertEqual(self.price_order.last_overview_id, planned.communication_id)
+        self.assertEqual(self.overview.state, "superseded")
 
     def test_confirmed_overview_is_not_changed_behind_the_customer(self):
         self.overview.state = "confirmed"

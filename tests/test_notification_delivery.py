@@ -203,7 +203,8 @@ class TestNotificationDelivery(NotificationCommon):
         self.assertEqual(len(notifications), 2)
         sms_before = self.env["sms.sms"].sudo().search_count([])
         with (
-            patch.object(type(self.Notification), "_mark_sent", side_effect=RuntimeError("server stopped")),
+            # The server stops after the batch was handed over, before it was committed.
+            patch.object(type(self.Notification), "_count_due", side_effect=RuntimeError("server stopped")),
             self.assertRaises(RuntimeError),
             self.cr.savepoint(),
         ):

@@ -8,41 +8,76 @@ from .common import WorkshopCommon
 
 @tagged("post_install", "-at_install")
 class TestPartnerFlags(WorkshopCommon):
+    """The contact policy, through its one method `_workshop_contact_refusal`."""
+
+    @staticmethod
+    def _automated_ok(partner, channel):
+        return not partner._workshop_contact_refusal(channel, automated=True)
+
+    @staticmethod
+    def _manual_ok(partner):
+        return all(not partner._workshop_contact_refusal(channel, automated=False) for channel in ("email", "sms"))
+
     def test_consent_defaults(self):
         partner = self.env["res.partner"].create({"name": "New Customer"})
         self.assertFalse(partner.accepts_automated_email)
         self.assertFalse(partner.accepts_automated_sms)
         self.assertEqual(partner.preferred_channel, "email")
         self.assertFalse(partner.communication_blocked)
-        self.assertFalse(partner._workshop_accepts_automated("email"))
-        self.assertFalse(partner._workshop_accepts_automated("sms"))
-        self.assertTrue(partner._workshop_can_be_contacted())
+        self.assertFalse(self._automated_ok(partner, "email"))
+        self.assertFalse(self._automated_ok(partner, "sms"))
+        self.assertTrue(self._manual_ok(partner))
 
     def test_automated_needs_consent_per_channel(self):
         partner = self.env["res.partner"].create({"name": "Consenting", "accepts_automated_email": True})
-        self.assertTrue(partner._workshop_accepts_automated("email"))
-        self.assertFalse(partner._workshop_accepts_automated("sms"))
+        self.assertTrue(self._automated_ok(partner, "email"))
+        self.assertFalse(self._automated_ok(partner, "sms"))
         partner.write({"accepts_automated_email": False, "accepts_automated_sms": True})
-        self.assertFalse(partner._workshop_accepts_automated("email"))
-        self.assertTrue(partner._workshop_accepts_automated("sms"))
+        self.assertFalse(self._automated_ok(partner, "email"))
+        self.assertTrue(self._automated_ok(partner, "sms"))
 
     def test_block_overrides_consent(self):
         partner = self.env["res.partner"].create(
             {"name": "Blocked", "accepts_automated_email": True, "accepts_automated_sms": True}
         )
-        self.assertTrue(partner._workshop_accepts_automated("email"))
+        self.assertTrue(self._automated_ok(partner, "email"))
         partner.communication_blocked = True
-        self.assertFalse(partner._workshop_accepts_automated("email"))
-        self.assertFalse(partner._workshop_accepts_automated("sms"))
-        self.assertFalse(partner._workshop_can_be_contacted())
+        self.assertFalse(self._automated_ok(partner, "email"))
+        self.assertFalse(self._automated_ok(partner, "sms"))
+        self.assertFalse(self._manual_ok(partner))
 
     def test_can_be_contacted_follows_block_flag_only(self):
         partner = self.env["res.partner"].create({"name": "No consent"})
-        self.assertTrue(partner._workshop_can_be_contacted())
+        self.assertTrue(self._manual_ok(partner))
         partner.communication_blocked = True
-        self.assertFalse(partner._workshop_can_be_contacted())
+        self.assertFalse(self._manual_ok(partner))
         partner.write({"communication_blocked": False, "accepts_automated_email": False})
-        self.assertTrue(partner._workshop_can_be_contacted())
+        self.assertTrue(self._manual_ok(partner))
+
+    def test_policy_says_why(self):
+        partner = self.env["res.partner"].create({"name": "Ann Peeters", "email": "ann@example.com"})
+        self.assertEqual(partner._workshop_reachable("email", automated=False), ("ann@example.com", None))
+        address, reason = partner._workshop_reachable("email", automated=True)
+        self.assertFalse(address)
+        self.assertIn("has not agreed to automated e-mails", reason)
+        address, reason = partner._workshop_reachable("sms", automated=False)
+        self.assertFalse(address)
+        self.assertIn("has no mobile number", reason)
+        partner.communication_blocked = True
+        self.assertIn("has blocked communication", partner._workshop_reachable("email", automated=False)[1])
+
+    def test_addresses_are_role_labelled_and_judged(self):
+        self.owner.write({"email_professional": "owner@work.example", "communication_blocked": False})
+        labels = {"driver": "Driver", "owner": "Owner"}
+        people = [("driver", labels["driver"], self.emile), ("owner", labels["owner"], self.owner)]
+        points = self.env["res.partner"]._workshop_contact_points(people, automated=True)
+        by_address = {point["address"]: point for point in points}
+        professional = by_address["owner@work.example"]
+        self.assertEqual((professional["role"], professional["kind"]), ("owner", "professional"))
+        self.assertEqual(professional["allowed"], not professional["refusal"])
+        for point in points:
+            expected = point["partner"]._workshop_contact_refusal(point["channel"], automated=True)
+            self.assertEqual(point["refusal"], expected)
 
     def test_leasing_filter_domain(self):
         partners = self.emile | self.owner | self.leasing | self.other_customer

@@ -72,13 +72,9 @@ class RepairCommunicationSend(models.TransientModel):
         recipient = self.recipient_ids.filtered("selected")[:1]
         if not recipient:
             raise UserError(self.env._("Choose the e-mail address or mobile number to send to."))
-        if recipient.blocked or recipient.partner_id.communication_blocked:
-            raise UserError(
-                self.env._(
-                    "%(name)s has blocked communication: choose another recipient.",
-                    name=recipient.partner_id.display_name,
-                )
-            )
+        refusal = recipient.partner_id._workshop_contact_refusal(recipient.channel, automated=False)
+        if refusal:
+            raise UserError(self.env._("%(reason)s Choose another recipient.", reason=refusal))
         if self.kind == "overview" and not self.order_id.work_item_ids.filtered("visible_to_customer"):
             raise UserError(self.env._("Show at least one item to the customer (the eye) before sending."))
         point = {
