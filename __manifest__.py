@@ -1,6 +1,6 @@
 {
     "name": "Repair Customer Communication",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Supply Chain/Repair",
     "summary": "Talk to workshop customers digitally: priced diagnostic overviews, "
     "online check-in, SMS and e-mail notifications",
@@ -16,6 +16,7 @@
         "data/mail_template_data.xml",
         "data/sms_template_data.xml",
         "data/notification_template_data.xml",
+        "data/customer_notification_rule_data.xml",
         "data/ir_cron_data.xml",
         "wizard/repair_communication_send_views.xml",
         "wizard/customer_notification_rule_bulk_views.xml",

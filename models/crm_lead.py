@@ -1,8 +1,8 @@
-from odoo import api, fields, models
+from odoo import api, models
 
 
 class CrmLead(models.Model):
-    """The lead events the notification rules listen to: created, and moved to a stage."""
+    """The lead events the notification rules listen to (their triggers decide what they plan)."""
 
     _inherit = "crm.lead"
 
@@ -17,20 +17,13 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         leads = super().create(vals_list)
-        self.env["customer.notification"]._on_event("lead_created", leads, "created")
+        self.env["customer.notification"]._on_record_event("created", leads)
         return leads
 
     def write(self, vals):
-        if "stage_id" not in vals:
-            return super().write(vals)
-        before = {lead.id: lead.stage_id for lead in self}
+        Notification = self.env["customer.notification"]
+        before = Notification._values_before(self, vals)
         result = super().write(vals)
-        moved = self.filtered(lambda lead: lead.stage_id != before[lead.id])
-        stamp = fields.Datetime.to_string(self.env.cr.now())
-        self.env["customer.notification"]._on_event(
-            "lead_stage_to",
-            moved,
-            lambda lead: f"stage:{lead.stage_id.id}@{stamp}",
-            rule_filter=lambda rule, lead: rule.stage_id == lead.stage_id,
-        )
+        if before:
+            Notification._on_record_event("changed", self, before)
         return result

@@ -10,7 +10,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import SQL, format_datetime, split_every
 
-from .customer_notification_rule import CHANNELS, RULE_TRIGGERS
+from .customer_notification_rule import RULE_CHANNELS
+from .customer_notification_trigger import RULE_TRIGGERS, TRIGGERS, watched_fields
 from .ir_qweb import COMPILED_TEMPLATES_KEY
 
 _logger = logging.getLogger(__name__)
@@ -43,8 +44,6 @@ DEFAULT_MAX_ATTEMPTS = 3
 RETRY_FIRST_DELAY = timedelta(minutes=5)
 RETRY_GROWTH = 3  # 5, 15, 45 minutes...
 MAX_ATTEMPTS_PARAM = "repair_customer_communication.notification_max_attempts"
-# Answered or closed overviews need no nudge.
-NUDGEABLE_STATES = ("sent", "delivered", "opened")
 MESSAGE_KINDS = [
     ("notification", "Notification"),
     ("reminder", "Reminder"),
@@ -94,7 +93,12 @@ class CustomerNotification(models.Model):
     due_at = fields.Datetime("Due", required=True, readonly=True)
     state = fields.Selection(NOTIFICATION_STATES, required=True, default="queued", index=True, readonly=True)
     reason = fields.Text(readonly=True, help="Why it was skipped, cancelled or failed, or what happened last.")
-    channel = fields.Selection(CHANNELS, required=True, readonly=True)
+    channel = fields.Selection(
+        RULE_CHANNELS,
+        required=True,
+        readonly=True,
+        help="Planned on the customer's preferred channel: which one is chosen when it is sent.",
+    )
     fallback_used = fields.Boolean("Sent on the fallback channel", readonly=True)
     partner_id = fields.Many2one("res.partner", "Recipient", readonly=True, index="btree_not_null")
     address = fields.Char(readonly=True)
@@ -282,19 +286,31 @@ class CustomerNotification(models.Model):
         return self
 
     @api.model
-    def _sync_reminders(self, orders, rules=None):
-        """Keep each order's reminders on its appointment: plan, move or cancel them.
+    def _upcoming_orders(self, companies):
+        """The work orders of `companies` with an appointment ahead (what appointment rules re-plan)."""
+        return (
+            self.env["repair.order"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "in", companies.ids),
+                    ("schedule_date", ">", fields.Datetime.now()),
+                    ("state", "not in", ("done", "cancel")),
+                ]
+            )
+        )
 
-        A reminder whose time has already passed when the appointment is booked is
-        recorded as skipped rather than sent late.
+    @api.model
+    def _sync_appointment_messages(self, trigger, orders, rules):
+        """Keep each order's messages of an appointment `trigger` on its appointment: plan, move or cancel them.
+
+        A message whose time has already passed when the appointment is booked is sent
+        at once if the trigger says so (a check-in invitation), else recorded as
+        skipped rather than sent late (a reminder).
         """
-        if not orders:
-            return
-        if rules is None:
-            rules = self._rules_for(orders.company_id, ["order_reminder"])
-        rules = rules.filtered(lambda r: r.kind == "reminder")
-        if not rules:
-            return
+        rules = rules.filtered(lambda r: r.trigger == trigger.code)
+        if not orders or not rules:
+            return self.browse()
         now = fields.Datetime.now()
         mine = defaultdict(self.browse)
         for notification in self.sudo().search(
@@ -304,13 +320,18 @@ class CustomerNotification(models.Model):
         plan = {"entries": [], "moved": self.browse(), "cancel": defaultdict(self.browse)}
         for order in orders:
             for rule in rules.filtered(lambda r, o=order: r.company_id == o.company_id):
-                self._sync_reminder(rule, order, mine[rule.id, order.id], now, plan)
+                self._sync_appointment_message(trigger, rule, order, mine[rule.id, order.id], now=now, plan=plan)
         entries, moved, to_cancel = plan["entries"], plan["moved"], plan["cancel"]
-        new = self._queue([entry for entry in entries if entry[4] > now])
-        self._queue(
-            [entry for entry in entries if entry[4] <= now],
-            skipped_reason=self.env._("The appointment was booked less than the reminder's lead time before it."),
-        )
+        late = [entry for entry in entries if entry[4] <= now]
+        on_time = [entry for entry in entries if entry[4] > now]
+        if trigger.send_late_bookings:
+            new = self._queue(on_time + [(*entry[:4], now) for entry in late])
+        else:
+            new = self._queue(on_time)
+            self._queue(
+                late,
+                skipped_reason=self.env._("The appointment was booked less than the reminder's lead time before it."),
+            )
         for reason, notifications in to_cancel.items():
             notifications._set_state("cancelled", reason)
         moved._log_on_records("moved")
@@ -318,14 +339,18 @@ class CustomerNotification(models.Model):
         return new
 
     @api.model
-    def _sync_reminder(self, rule, order, existing, now, plan):
-        """Bring one (rule, order) pair's reminders in line with the appointment; changes go to `plan`."""
-        target, cancel_reason = self._reminder_target(rule, order, now)
-        occurrence = f"appointment:{fields.Datetime.to_string(target)}" if target else None
+    def _sync_appointment_message(self, trigger, rule, order, existing, *, now, plan):
+        """Bring one (rule, order) pair's messages in line with the appointment; changes go to `plan`."""
+        target, cancel_reason = trigger.target(self, rule, order, now)
+        occurrence = trigger.occurrence(target) if target else None
         due = target - rule._interval() if target else None
+        if due and due <= now and trigger.send_late_bookings:
+            due = now
+        # A check-in invitation already late is sent at once; a late reminder is not sent.
+        still_useful = bool(target) and (due > now or trigger.send_late_bookings)
         same = existing.filtered(lambda n: n.occurrence == occurrence)
         for notification in existing.filtered(lambda n: n.state == "queued" and n.occurrence != occurrence):
-            if target and not same and due > now:
+            if still_useful and not same:
                 notification.write({"occurrence": occurrence, "due_at": due, "event_at": now})
                 plan["moved"] |= notification
                 same = notification
@@ -335,23 +360,12 @@ class CustomerNotification(models.Model):
             return
         if not same:
             plan["entries"].append((rule, order, occurrence, now, due))
-        elif (same.state == "cancelled" and due > now) or (same.state == "queued" and same.due_at != due):
+        elif (same.state == "cancelled" and still_useful) or (
+            same.state == "queued" and same.due_at != due and max(same.due_at, due) > now
+        ):
             # Back on its date, or the rule's lead time changed.
             same.write({"state": "queued", "due_at": due, "reason": False})
             plan["moved"] |= same
-
-    @api.model
-    def _reminder_target(self, rule, order, now):
-        """The appointment a reminder of `rule` is for, or (None, why there is none)."""
-        if not rule.active:
-            return None, self.env._("The reminder rule was switched off.")
-        if order.state == "cancel":
-            return None, self.env._("The work order was cancelled.")
-        if order.state == "done":
-            return None, self.env._("The work order is done.")
-        if not order.schedule_date or order.schedule_date <= now:
-            return None, self.env._("The appointment has no date ahead any more.")
-        return order.schedule_date, None
 
     # ------------------------------------------------------------------
     # The job
@@ -417,29 +431,29 @@ class CustomerNotification(models.Model):
         to_send, unreachable = defaultdict(self.browse), defaultdict(self.browse)
         records = self._existing_records()
         for reason, notifications in self._split_obsolete(records).items():
-            notifications._set_state("cancelled" if notifications[:1].kind == "reminder" else "skipped", reason)
+            # Messages of an appointment are cancelled with it; others are skipped.
+            notifications._set_state(
+                "cancelled" if notifications[:1].kind in ("reminder", "checkin") else "skipped", reason
+            )
         live = self.filtered(lambda n: n.state == "queued")
         self._prefetch_recipients(records)
         for notification in live:
             record = records[notification.id]
-            partner, address, reason = notification._resolve_recipient(record, notification.channel)
-            fallback = notification._fallback_channel()
-            if not partner and fallback:
-                fallback_partner, fallback_address, _fallback_reason = notification._resolve_recipient(record, fallback)
-                if fallback_partner:
-                    notification.write(
-                        {
-                            "channel": fallback,
-                            "fallback_used": True,
-                            "reason": self.env._("Sent on the fallback channel: %(reason)s", reason=reason),
-                        }
-                    )
-                    partner, address = fallback_partner, fallback_address
+            partner, channel, address, reason = notification._choose_recipient(record)
             if not partner:
                 unreachable[reason] |= notification
                 continue
-            notification.partner_id = partner
-            notification.address = address
+            values = {"partner_id": partner.id, "address": address}
+            if channel != notification.channel:
+                values["channel"] = channel
+                if notification.channel != "preferred":
+                    values |= {
+                        "fallback_used": True,
+                        "reason": self.env._("Sent on the fallback channel: %(reason)s", reason=reason),
+                    }
+            notification.write(values)
+            if notification._needs_new_link():
+                notification._prepare_link(record, partner, channel, address)
             to_send[notification.channel, notification._template()] |= notification
         for reason, notifications in unreachable.items():
             notifications._set_state("skipped", reason)
@@ -496,9 +510,13 @@ class CustomerNotification(models.Model):
             self._hand_to_sms_queue(template)
 
     def _fallback_channel(self):
-        """The rule's second channel, if it has one and it was not tried yet."""
+        """The rule's second channel, if it has one and it was not tried yet (the other one, for the preferred)."""
         self.ensure_one()
-        return self.rule_id.fallback_channel if self.rule_id and not self.fallback_used else False
+        if not self.rule_id or self.fallback_used:
+            return False
+        if self.rule_id.channel == "preferred":
+            return {"email": "sms", "sms": "email"}.get(self.channel, False)
+        return self.rule_id.fallback_channel
 
     def _template(self):
         """The template of the message's channel: its rule's, or the module's for a link reception sends."""
@@ -561,12 +579,18 @@ class CustomerNotification(models.Model):
             if not record:
                 obsolete[self.env._("The document was deleted.")] |= notification
                 continue
-            if notification.kind in LINK_KINDS:
+            if notification.trigger:
+                # A rule's message: its trigger says whether the event still holds.
+                if not rule:
+                    reason = self.env._("The rule was deleted.")
+                else:
+                    reason = notification._obsolete_reason(rule, record, now)
+                if not reason and notification._carries_link():
+                    reason = notification._obsolete_link_reason()
+            elif notification.kind in LINK_KINDS:
                 reason = notification._obsolete_link_reason()
-            elif not rule:
-                reason = self.env._("The rule was deleted.")
             else:
-                reason = notification._obsolete_reason(rule, record, now)
+                reason = self.env._("The rule was deleted.")
             if reason:
                 obsolete[reason] |= notification
         return obsolete
@@ -587,57 +611,63 @@ class CustomerNotification(models.Model):
         return None
 
     def _obsolete_reason(self, rule, record, now):
+        """Asks the message's trigger whether its event still holds (`customer_notification_trigger`)."""
         self.ensure_one()
-        trigger = self.trigger
-        if trigger == "order_reminder":
-            target, reason = self._reminder_target(rule, record, now)
-            if not target or self.occurrence != f"appointment:{fields.Datetime.to_string(target)}":
-                return reason or self.env._("The appointment was moved.")
-        elif trigger == "order_state_to" and record.state != rule.state_to:
-            return self.env._("The work order left the status the message is about.")
-        elif trigger == "lead_stage_to" and record.stage_id != rule.stage_id:
-            return self.env._("The lead left the stage the message is about.")
-        elif trigger == "overview_unanswered":
-            overview = self.communication_id
-            if not overview or overview.state not in NUDGEABLE_STATES:
-                return self.env._("The customer answered the overview, or a newer one replaced it.")
-        elif trigger == "item_declined" and not record.work_item_ids.filtered(
-            lambda item: item.customer_decision == "declined"
-        ):
-            return self.env._("No declined work is left on the work order.")
-        return None
+        trigger = TRIGGERS.get(self.trigger)
+        return trigger.obsolete_reason(self, rule, record, now) if trigger else None
 
     @api.model
-    def _on_overviews_sent(self, overviews):
-        """Plan the nudges of overviews just sent (one per version: a re-send is the same one)."""
-        for overview in overviews.filtered(lambda c: c.kind == "overview"):
-            self._on_event(
-                "overview_unanswered",
-                overview.order_id,
-                f"overview:{overview.id}",
-                event_at=overview.sent_at,
-                communication=overview,
-            )
+    def _on_record_event(self, event, records, before=None):
+        """Let every trigger listening to `event` of `records` plan its messages (one rule search for all).
+
+        The events are those of `customer_notification_trigger`; `before`, for ``changed``,
+        is {id: {field: old value}} of the fields the triggers watch.
+        """
+        key = f"{records._name}:{event}"
+        triggers = [trigger for trigger in TRIGGERS.values() if key in trigger.events]
+        if not records or not triggers:
+            return
+        codes = [trigger.code for trigger in triggers]
+        if records._name == "customer.notification.rule":
+            # Switched off or moved away: their messages are re-planned (cancelled) too.
+            rules = records.with_context(active_test=False).filtered(lambda rule: rule.trigger in codes)
+        else:
+            # A lead may have no company: it then belongs to the current location.
+            companies = records.company_id | (self.env.company if records._name == "crm.lead" else records.company_id)
+            rules = self._rules_for(companies, codes)
+        for trigger in triggers:
+            trigger_rules = rules.filtered(lambda rule, code=trigger.code: rule.trigger == code)
+            if trigger_rules:
+                trigger.plan(self, trigger_rules, records, event, before)
+
+    @api.model
+    def _values_before(self, records, vals):
+        """{id: {field: value}} of the fields in `vals` some trigger watches (ids for relations), or None."""
+        fnames = watched_fields(records._name)
+        if not fnames & set(vals):
+            return None
+        return {
+            record.id: {
+                fname: record[fname].id if record._fields[fname].relational else record[fname] for fname in fnames
+            }
+            for record in records
+        }
 
     @api.model
     def _on_overview_answered(self, overview):
-        """The customer answered: no nudge any more, and a follow-up if they declined work."""
-        nudges = self.sudo().search(
+        """The customer answered: no nudge any more, and what follows an answer (a follow-up of declined work)."""
+        self.sudo().search(
             [
                 ("communication_id", "=", overview.id),
-                ("trigger", "=", "overview_unanswered"),
+                (
+                    "trigger",
+                    "in",
+                    [t.code for t in TRIGGERS.values() if "repair.customer.communication:sent" in t.events],
+                ),
                 ("state", "=", "queued"),
             ]
-        )
-        nudges._set_state("cancelled", self.env._("The customer answered the overview."))
-        if any(line.decision == "declined" for line in overview.line_ids):
-            self._on_event(
-                "item_declined",
-                overview.order_id,
-                f"overview:{overview.id}",
-                event_at=overview.confirmed_at,
-                communication=overview,
-            )
+        )._set_state("cancelled", self.env._("The customer answered the overview."))
+        self._on_record_event("answered", overview)
 
     def _recipient_candidates(self, record):
         """Who may receive this message, in the order they are tried."""
@@ -645,35 +675,81 @@ class CustomerNotification(models.Model):
         if self.communication_id:
             return self.communication_id.partner_id
         if record._name == "repair.order":
+            if self._creates_link():
+                # A new link goes to one of the people of the order, in role order (as the send dialog lists them).
+                return record.driver_id | record.owner_id | record.contractor_id | record.partner_id
             return record.partner_id | record.driver_id | record.owner_id
         return record.partner_id
 
-    def _resolve_recipient(self, record, channel):
-        """(partner, address, None), or (None, None, why nobody can get this message on `channel`).
+    def _channel_order(self, partner):
+        """The channels to try for `partner`, first to last: the message's own, or the partner's preferred first."""
+        self.ensure_one()
+        if self.channel == "preferred":
+            first = partner.preferred_channel or "email"
+            return [first, "sms" if first == "email" else "email"]
+        return [self.channel]
+
+    def _choose_recipient(self, record):
+        """(partner, channel, address, why the first choice failed), or (None, None, None, why nobody can get it).
 
         Asks the one contact policy (`res.partner._workshop_reachable`). A link reception
-        sends goes to the address reception chose, on its channel, or to nobody.
+        sent goes to the address reception chose, on its channel, or to nobody. Otherwise
+        each candidate is tried on the message's channel (each on their preferred one
+        first, for a rule on the preferred channel), then on the rule's fallback channel.
         """
         self.ensure_one()
         automated = self.cause == "automated"
-        communication = self.communication_id
-        if self._carries_link():
-            if channel != communication.channel:
-                return None, None, self.env._("The link was sent to one address only.")
-            refusal = communication.partner_id._workshop_contact_refusal(channel, automated=automated)
-            if refusal:
-                return None, None, refusal
-            return communication.partner_id, communication.address, None
+        if self._carries_link() and not self._needs_new_link():
+            return self._link_recipient(automated)
         candidates = self._recipient_candidates(record)
         if not candidates:
-            return None, None, self.env._("There is no customer to send it to.")
+            return None, None, None, self.env._("There is no customer to send it to.")
         reasons = []
         for partner in candidates:
-            address, reason = partner._workshop_reachable(channel, automated=automated)
-            if address:
-                return partner, address, None
-            reasons.append(reason)
-        return None, None, " ".join(reasons)
+            for channel in self._channel_order(partner):
+                address, reason = partner._workshop_reachable(channel, automated=automated)
+                if address:
+                    return partner, channel, address, " ".join(reasons) or None
+                reasons.append(reason)
+        fallback = self._fallback_channel()
+        if fallback:
+            for partner in candidates:
+                address, reason = partner._workshop_reachable(fallback, automated=automated)
+                if address:
+                    return partner, fallback, address, " ".join(reasons)
+                reasons.append(reason)
+        return None, None, None, " ".join(dict.fromkeys(reasons))
+
+    def _link_recipient(self, automated):
+        """The recipient of a link already made: the address it was made for, on its channel, or nobody."""
+        communication = self.communication_id
+        if self.channel != communication.channel:
+            return None, None, None, self.env._("The link was sent to one address only.")
+        refusal = communication.partner_id._workshop_contact_refusal(communication.channel, automated=automated)
+        if refusal:
+            return None, None, None, refusal
+        return communication.partner_id, communication.channel, communication.address, None
+
+    def _creates_link(self):
+        """Whether this message brings a new customer link, made when it is sent (a check-in invitation)."""
+        self.ensure_one()
+        trigger = TRIGGERS.get(self.trigger)
+        return bool(self.rule_id) and bool(trigger) and trigger.creates_link()
+
+    def _needs_new_link(self):
+        """A message that makes its link and has none yet on its channel (first try, or moved to the fallback)."""
+        self.ensure_one()
+        communication = self.communication_id
+        return self._creates_link() and (not communication or communication.channel != self.channel)
+
+    def _prepare_link(self, order, partner, channel, address):
+        """The new customer link this message brings (a new version: a previous one's link leads to it)."""
+        self.ensure_one()
+        roles = {order.driver_id: "driver", order.owner_id: "owner", order.contractor_id: "contractor"}
+        point = {"role": roles.get(partner, "customer"), "partner": partner, "channel": channel, "address": address}
+        communication = order._prepare_customer_communication(point, kind=self.kind)
+        communication._issue_token()
+        self.communication_id = communication
 
     def _hand_to_mail_queue(self, template):
         """Render through the template in batch (Odoo's `send_mail_batch`), to the chosen recipient only."""
@@ -775,7 +851,7 @@ class CustomerNotification(models.Model):
                         "attempt_count": 0,
                         "reason": self.env._(
                             "Sending by %(channel)s failed for good (%(reason)s): trying the fallback channel.",
-                            channel=dict(CHANNELS)[notification.channel],
+                            channel=notification._channel_label(),
                             reason=described,
                         ),
                     }
@@ -832,9 +908,13 @@ class CustomerNotification(models.Model):
             bodies = {record.id: Markup("<br/>").join(lines_by_id[record.id]) for record in records}
             records._message_log_batch(bodies=bodies)
 
+    def _channel_label(self):
+        self.ensure_one()
+        return dict(self._fields["channel"]._description_selection(self.env))[self.channel]
+
     def _log_line(self, event):
         self.ensure_one()
-        channel = dict(CHANNELS)[self.channel]
+        channel = self._channel_label()
         when = format_datetime(self.env, self.due_at, dt_format="short")
         if event == "queued":
             text = self.env._(

@@ -4,27 +4,27 @@ import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
-# trigger -> model the message is about
-RULE_TRIGGERS = [
-    ("order_created", "Work order created"),
-    ("order_state_any", "Work order status changed"),
-    ("order_state_to", "Work order status changed to"),
-    ("order_schedule_changed", "Scheduled date changed"),
-    ("order_reminder", "Reminder before the appointment"),
-    ("overview_unanswered", "Overview not answered"),
-    ("item_declined", "Follow-up of declined work"),
-    ("lead_created", "Lead created"),
-    ("lead_stage_to", "Lead stage changed to"),
-]
-LEAD_TRIGGERS = ("lead_created", "lead_stage_to")
-# Triggers whose interval is counted from an event that has to be waited for, so it cannot be 0.
-INTERVAL_REQUIRED_TRIGGERS = ("order_reminder", "overview_unanswered", "item_declined")
+from .customer_notification_trigger import RULE_TRIGGERS, TRIGGERS
+
+# The channels a message goes out on.
 CHANNELS = [("sms", "SMS"), ("email", "E-mail")]
+# A rule may also leave the choice to each customer's preferred channel (the other one is the fallback).
+RULE_CHANNELS = [*CHANNELS, ("preferred", "Customer's preferred channel")]
 INTERVAL_UNITS = [("minutes", "Minutes"), ("hours", "Hours"), ("days", "Days"), ("months", "Months")]
 # How far ahead the next opening of a location is looked for (a closed fortnight is already odd).
 WORKING_HOURS_HORIZON = timedelta(days=31)
+# The rules every location has (switched off, never deleted): trigger -> its default settings.
+BUILTIN_RULES = {
+    "checkin_invitation": {
+        "interval_nbr": 3,
+        "interval_unit": "days",
+        "channel": "preferred",
+        "mail_template_id": "repair_customer_communication.mail_template_checkin",
+        "sms_template_id": "repair_customer_communication.sms_template_checkin",
+    },
+}
 
 
 class CustomerNotificationRule(models.Model):
@@ -48,14 +48,25 @@ class CustomerNotificationRule(models.Model):
         index=True,
         default=lambda self: self.env.company,
     )
+    builtin = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="A rule every location has: it can be changed or switched off, not deleted.",
+    )
     kind = fields.Selection(
-        [("notification", "Notification"), ("reminder", "Reminder")],
+        [("notification", "Notification"), ("reminder", "Reminder"), ("checkin", "Check-in invitation")],
         compute="_compute_kind",
         store=True,
         precompute=True,
     )
     trigger = fields.Selection(RULE_TRIGGERS, required=True, default="order_state_to")
-    model = fields.Char(compute="_compute_model", store=True, precompute=True, string="Applies to")
+    model = fields.Char(
+        compute="_compute_model",
+        store=True,
+        precompute=True,
+        string="Templates for",
+        help="The model its templates render.",
+    )
     state_to = fields.Selection(
         selection=lambda self: self.env["repair.order"]._fields["state"]._description_selection(self.env),
         string="Status",
@@ -71,10 +82,11 @@ class CustomerNotificationRule(models.Model):
         "Only during working hours",
         help="A message due outside the location's working hours waits for its next opening.",
     )
-    channel = fields.Selection(CHANNELS, required=True, default="sms")
+    channel = fields.Selection(RULE_CHANNELS, required=True, default="sms")
     fallback_channel = fields.Selection(
         CHANNELS,
-        help="Used when the customer cannot be reached on the first channel, or sending on it failed for good.",
+        help="Used when the customer cannot be reached on the first channel, or sending on it failed for good. "
+        "With the preferred channel, the other channel is the fallback.",
     )
     mail_template_id = fields.Many2one(
         "mail.template",
@@ -97,8 +109,12 @@ class CustomerNotificationRule(models.Model):
         "A delay cannot be negative.",
     )
     _fallback_differs = models.Constraint(
-        "CHECK (fallback_channel IS NULL OR fallback_channel != channel)",
-        "The fallback channel must differ from the first channel.",
+        "CHECK (fallback_channel IS NULL OR (fallback_channel != channel AND channel != 'preferred'))",
+        "The fallback channel must differ from the first channel (with the preferred channel, it is the other one).",
+    )
+    _builtin_unique = models.UniqueIndex(
+        "(company_id, trigger) WHERE builtin",
+        "A location has one built-in rule of each kind.",
     )
 
     # ------------------------------------------------------------------
@@ -108,12 +124,14 @@ class CustomerNotificationRule(models.Model):
     @api.depends("trigger")
     def _compute_kind(self):
         for rule in self:
-            rule.kind = "reminder" if rule.trigger == "order_reminder" else "notification"
+            trigger = TRIGGERS.get(rule.trigger)
+            rule.kind = trigger.kind if trigger else "notification"
 
     @api.depends("trigger")
     def _compute_model(self):
         for rule in self:
-            rule.model = "crm.lead" if rule.trigger in LEAD_TRIGGERS else "repair.order"
+            trigger = TRIGGERS.get(rule.trigger)
+            rule.model = (trigger.template_model or trigger.model) if trigger else "repair.order"
 
     @api.depends("trigger", "state_to", "stage_id", "channel", "interval_nbr", "interval_unit")
     def _compute_name(self):
@@ -140,7 +158,7 @@ class CustomerNotificationRule(models.Model):
         units = dict(self._fields["interval_unit"]._description_selection(self.env))
         for rule in self:
             amount = f"{rule.interval_nbr} {units[rule.interval_unit].lower()}"
-            if rule.kind == "reminder":
+            if rule.kind in ("reminder", "checkin"):
                 text = self.env._("%(amount)s before the appointment", amount=amount)
             elif not rule.interval_nbr:
                 text = self.env._("At once")
@@ -157,13 +175,13 @@ class CustomerNotificationRule(models.Model):
                 raise ValidationError(self.env._("Choose the status that sends “%(rule)s”.", rule=rule.name))
             if rule.trigger == "lead_stage_to" and not rule.stage_id:
                 raise ValidationError(self.env._("Choose the lead stage that sends “%(rule)s”.", rule=rule.name))
-            if rule.trigger in INTERVAL_REQUIRED_TRIGGERS and not rule.interval_nbr:
+            if TRIGGERS[rule.trigger].interval_required and not rule.interval_nbr:
                 raise ValidationError(self.env._("“%(rule)s” needs a time span greater than zero.", rule=rule.name))
 
     @api.constrains("channel", "fallback_channel", "mail_template_id", "sms_template_id", "model")
     def _check_templates(self):
         for rule in self:
-            for channel in filter(None, (rule.channel, rule.fallback_channel)):
+            for channel in rule._channels():
                 template = rule._template_for(channel)
                 if not template:
                     raise ValidationError(
@@ -183,20 +201,27 @@ class CustomerNotificationRule(models.Model):
                     )
 
     # ------------------------------------------------------------------
-    # CRUD: a new or changed reminder rule plans the reminders of the appointments ahead
+    # CRUD: a new or changed rule re-plans what depends on its settings (appointment messages)
     # ------------------------------------------------------------------
 
     @api.model_create_multi
     def create(self, vals_list):
         rules = super().create(vals_list)
-        rules.filtered(lambda r: r.kind == "reminder")._sync_reminders_of_upcoming_orders()
+        self.env["customer.notification"]._on_record_event("changed", rules)
         return rules
 
     def write(self, vals):
+        if "trigger" in vals and self.filtered("builtin"):
+            raise UserError(self.env._("A built-in rule keeps its trigger: change its settings or switch it off."))
         result = super().write(vals)
         if {"trigger", "interval_nbr", "interval_unit", "active", "company_id"} & set(vals):
-            self.filtered(lambda r: r.kind == "reminder")._sync_reminders_of_upcoming_orders()
+            self.env["customer.notification"]._on_record_event("changed", self)
         return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_builtin(self):
+        if self.filtered("builtin"):
+            raise UserError(self.env._("A built-in rule cannot be deleted: switch it off instead."))
 
     def unlink(self):
         """Messages still waiting for a deleted rule are cancelled; the log keeps the others."""
@@ -205,21 +230,27 @@ class CustomerNotificationRule(models.Model):
         )._set_state("cancelled", self.env._("The rule was deleted."))
         return super().unlink()
 
-    def _sync_reminders_of_upcoming_orders(self):
-        if not self:
-            return
-        orders = (
-            self.env["repair.order"]
-            .sudo()
-            .search(
-                [
-                    ("company_id", "in", self.with_context(active_test=False).company_id.ids),
-                    ("schedule_date", ">", fields.Datetime.now()),
-                    ("state", "not in", ("done", "cancel")),
-                ]
+    @api.model
+    def _create_builtin_rules(self, companies=None):
+        """Give each location (all of them by default) the built-in rules it lacks, with their defaults."""
+        if companies is None:
+            companies = self.env["res.company"].search([])  # pylint: disable=no-search-all  # a few locations
+        existing = {
+            (rule.company_id.id, rule.trigger)
+            for rule in self.with_context(active_test=False).search(
+                [("builtin", "=", True), ("company_id", "in", companies.ids)]
             )
-        )
-        self.env["customer.notification"]._sync_reminders(orders, self.with_context(active_test=False))
+        }
+        vals_list = []
+        for company in companies:
+            for trigger, defaults in BUILTIN_RULES.items():
+                if (company.id, trigger) in existing:
+                    continue
+                values = {"company_id": company.id, "trigger": trigger, "builtin": True}
+                for fname, value in defaults.items():
+                    values[fname] = self.env.ref(value).id if fname.endswith("template_id") else value
+                vals_list.append(values)
+        return self.sudo().create(vals_list)
 
     # ------------------------------------------------------------------
     # Timing
@@ -258,6 +289,13 @@ class CustomerNotificationRule(models.Model):
         self.ensure_one()
         return self.mail_template_id if channel == "email" else self.sms_template_id
 
+    def _channels(self):
+        """The channels its messages may go out on: the first and the fallback, or both for the preferred one."""
+        self.ensure_one()
+        if self.channel == "preferred":
+            return ["email", "sms"]
+        return [channel for channel in (self.channel, self.fallback_channel) if channel]
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -266,6 +304,8 @@ class CustomerNotificationRule(models.Model):
         """A starter template for the first channel, named after the rule, opened for editing."""
         self.ensure_one()
         channel = self.env.context.get("template_channel") or self.channel
+        if channel not in ("email", "sms"):
+            channel = "email"
         model = self.env["ir.model"]._get(self.model)
         if channel == "email":
             template = self.env["mail.template"].create(
@@ -298,6 +338,8 @@ class CustomerNotificationRule(models.Model):
         """A sentence the administrator edits: it names the record and the location."""
         if self.model == "crm.lead":
             text = "{{ object.company_id.name or user.company_id.name }}: {{ object.name }}"
+        elif self.model == "repair.customer.communication":
+            text = "{{ object.company_id.name }}: {{ object.customer_url }}"
         elif self.kind == "reminder":
             text = (
                 "{{ object.company_id.name }}: reminder of your appointment on "

@@ -298,8 +298,7 @@ class RepairCustomerCommunication(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-        if self.kind == "overview":
-            self.env["customer.notification"]._on_overviews_sent(self)
+        self.env["customer.notification"]._on_record_event("sent", self)
 
     # ------------------------------------------------------------------
     # The customer's answer

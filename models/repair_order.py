@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
 
 from .repair_work_item import WORK_ITEM_CATEGORIES
@@ -128,20 +126,6 @@ class RepairOrder(models.Model):
         index=True,
         help="Kept at the top of the list while check-in items are not handled.",
     )
-    checkin_invited_for = fields.Datetime(
-        "Check-in invited for",
-        copy=False,
-        readonly=True,
-        help="The appointment the last check-in invitation was sent for.",
-    )
-    checkin_invitation_due = fields.Datetime(
-        compute="_compute_checkin_invitation_due",
-        store=True,
-        index="btree_not_null",
-        copy=False,
-        help="When the check-in invitation for this appointment is due; empty once sent or not needed.",
-    )
-
     # ------------------------------------------------------------------
     # Compute
     # ------------------------------------------------------------------
@@ -164,27 +148,6 @@ class RepairOrder(models.Model):
             )
             order.checkin_open_count = open_count if order.checkin_answered else 0
             order.checkin_pinned = bool(order.checkin_open_count)
-
-    @api.depends(
-        "schedule_date",
-        "state",
-        "checkin_invited_for",
-        "company_id.repair_checkin_enabled",
-        "company_id.repair_checkin_lead_days",
-    )
-    def _compute_checkin_invitation_due(self):
-        """N days before the appointment, once per appointment date (a new date, a new invitation)."""
-        for order in self:
-            company = order.company_id
-            needed = (
-                company.repair_checkin_enabled
-                and order.state in ("draft", "confirmed")
-                and order.schedule_date
-                and order.checkin_invited_for != order.schedule_date
-            )
-            order.checkin_invitation_due = (
-                order.schedule_date - timedelta(days=company.repair_checkin_lead_days) if needed else False
-            )
 
     @api.depends("communication_ids.state", "communication_ids.kind", "state")
     def _compute_customer_progress(self):
@@ -413,64 +376,23 @@ class RepairOrder(models.Model):
     # Online check-in
     # ------------------------------------------------------------------
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        orders = super().create(vals_list)
-        orders._schedule_checkin_invitations()
-        return orders
+    def _send_planned_checkin_invitation(self):
+        """Send now the check-in invitation the location's rule planned for the current appointment.
 
-    def write(self, vals):
-        result = super().write(vals)
-        if {"schedule_date", "state", "company_id"}.intersection(vals):
-            self._schedule_checkin_invitations()
-        return result
-
-    def _schedule_checkin_invitations(self):
-        """Wake the invitation job when one of these orders is due (now, or at its exact time)."""
-        cron = self.env.ref("repair_customer_communication.ir_cron_send_checkin_invitations", raise_if_not_found=False)
-        due_dates = {order.checkin_invitation_due for order in self if order.checkin_invitation_due}
-        if not cron or not due_dates:
-            return
-        now = fields.Datetime.now()
-        cron.sudo()._trigger(at=sorted({max(due, now) for due in due_dates}))
-
-    @api.model
-    def _cron_send_checkin_invitations(self, batch_size=200):
-        """Invite, in bounded batches, every customer whose appointment is due for check-in.
-
-        Found through the index on `checkin_invitation_due` (empty once invited);
-        rows another worker holds are skipped, so parallel runs never invite twice.
+        The demo uses it to have a check-in link at once; the queue's job would send it at its time.
         """
-        now = fields.Datetime.now()
-        domain = [("checkin_invitation_due", "<=", now), ("schedule_date", ">", now)]
-        cron = self.env["ir.cron"]
-        while True:
-            orders = self.search(domain, limit=batch_size, order="checkin_invitation_due, id").try_lock_for_update()
-            if not orders:
-                break
-            # Locked now: re-read, another worker may have invited them meanwhile.
-            orders.invalidate_recordset(["checkin_invited_for", "checkin_invitation_due"])
-            orders = orders.filtered(lambda o: o.checkin_invitation_due and o.checkin_invitation_due <= now)
-            for order in orders:
-                order._send_checkin_invitation()
-            remaining = self.search_count(domain)
-            if cron._commit_progress(len(orders), remaining=remaining) <= 0 or not remaining:
-                break
-
-    def _send_checkin_invitation(self):
-        """One invitation for the current appointment; a previous one's link leads to this one."""
-        self.ensure_one()
-        point = self._get_preferred_contact_point(automated=True)
-        if point:
-            communication = self._prepare_customer_communication(point, kind="checkin")
-            communication._issue_token()
-            self.env["customer.notification"]._queue_links(communication, automated=True, log=False)._send_now()
-        else:
-            self.message_post(
-                body=self.env._("No check-in invitation sent: no contact of this work order can be reached."),
-                subtype_xmlid="mail.mt_note",
+        planned = (
+            self.env["customer.notification"]
+            .sudo()
+            .search(
+                [
+                    ("order_id", "in", self.ids),
+                    ("trigger", "=", "checkin_invitation"),
+                    ("state", "=", "queued"),
+                ]
             )
-        self.checkin_invited_for = self.schedule_date
+        )
+        return planned._send_now()
 
     def action_open_customer_communication(self):
         """The send dialog."""

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 
 
 class RepairOrder(models.Model):
-    """The work-order events the notification rules listen to."""
+    """The work-order events the notification rules listen to (their triggers decide what they plan)."""
 
     _inherit = "repair.order"
 
@@ -25,53 +25,16 @@ class RepairOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         orders = super().create(vals_list)
-        Notification = self.env["customer.notification"]
-        rules = Notification._rules_for(orders.company_id, ["order_created", "order_reminder"])
-        if rules:
-            Notification._on_event("order_created", orders, "created", rules=rules)
-            Notification._sync_reminders(orders, rules)
+        self.env["customer.notification"]._on_record_event("created", orders)
         return orders
 
     def write(self, vals):
-        watched = {"state", "schedule_date"} & set(vals)
-        if not watched:
-            return super().write(vals)
-        before = {order.id: (order.state, order.schedule_date) for order in self}
-        result = super().write(vals)
-        self._notify_changes(before)
-        return result
-
-    def _notify_changes(self, before):
-        """Queue the messages of the status and date changes just written (`before`: id -> old values)."""
         Notification = self.env["customer.notification"]
-        # One search for the four kinds of rules a change may concern.
-        rules = Notification._rules_for(
-            self.company_id, ["order_state_any", "order_state_to", "order_schedule_changed", "order_reminder"]
-        )
-        if not rules:
-            return
-        stamp = fields.Datetime.to_string(self.env.cr.now())
-        state_changed = self.filtered(lambda o: o.state != before[o.id][0])
-        date_changed = self.filtered(lambda o: o.schedule_date != before[o.id][1])
-
-        def state_key(order):
-            return f"state:{before[order.id][0]}>{order.state}@{stamp}"
-
-        Notification._on_event("order_state_any", state_changed, state_key, rules=rules)
-        Notification._on_event(
-            "order_state_to",
-            state_changed,
-            state_key,
-            rule_filter=lambda rule, order: rule.state_to == order.state,
-            rules=rules,
-        )
-        Notification._on_event(
-            "order_schedule_changed",
-            date_changed,
-            lambda order: f"schedule:{fields.Datetime.to_string(order.schedule_date)}@{stamp}",
-            rules=rules,
-        )
-        Notification._sync_reminders(state_changed | date_changed, rules)
+        before = Notification._values_before(self, vals)
+        result = super().write(vals)
+        if before:
+            Notification._on_record_event("changed", self, before)
+        return result
 
     def action_view_customer_notifications(self):
         self.ensure_one()

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -20,22 +20,14 @@ class ResCompany(models.Model):
         default=14,
         help="Days a link sent to a customer stays valid.",
     )
-    repair_checkin_enabled = fields.Boolean(
-        "Online check-in",
-        default=True,
-        help="Invite customers to check in online before their appointment.",
-    )
-    repair_checkin_lead_days = fields.Integer(
-        "Check-in lead time (days)",
-        default=3,
-        help="Days before the appointment the online check-in invitation is sent.",
-    )
-
     _repair_link_validity_positive = models.Constraint(
         "CHECK (repair_link_validity_days > 0)",
         "A customer link must stay valid for at least one day.",
     )
-    _repair_checkin_lead_days_positive = models.Constraint(
-        "CHECK (repair_checkin_lead_days >= 0)",
-        "The check-in lead time cannot be negative.",
-    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A new location gets the built-in notification rules (the check-in invitation)."""
+        companies = super().create(vals_list)
+        self.env["customer.notification.rule"]._create_builtin_rules(companies)
+        return companies

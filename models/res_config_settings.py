@@ -9,8 +9,6 @@ class ResConfigSettings(models.TransientModel):
     repair_show_prices = fields.Boolean(related="company_id.repair_show_prices", readonly=False)
     repair_require_signature = fields.Boolean(related="company_id.repair_require_signature", readonly=False)
     repair_link_validity_days = fields.Integer(related="company_id.repair_link_validity_days", readonly=False)
-    repair_checkin_enabled = fields.Boolean(related="company_id.repair_checkin_enabled", readonly=False)
-    repair_checkin_lead_days = fields.Integer(related="company_id.repair_checkin_lead_days", readonly=False)
     customer_notification_max_attempts = fields.Integer(
         "Attempts per message", config_parameter=MAX_ATTEMPTS_PARAM, default=DEFAULT_MAX_ATTEMPTS
     )

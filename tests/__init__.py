@@ -2,6 +2,8 @@ from . import test_access_rights
 from . import test_backend_tours
 from . import test_customer_page
 from . import test_customer_page_queries
+from . import test_customer_message_queue
+from . import test_migration_checkin_rule
 from . import test_company_settings
 from . import test_checkin
 from . import test_checkin_tours

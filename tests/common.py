@@ -29,6 +29,9 @@ class WorkshopCommon(TransactionCase):
         cls.company_b = cls.env["res.company"].create(
             {"name": "Garage B", "country_id": cls.belgium.id, "currency_id": cls.euro.id}
         )
+        # Each location has a built-in check-in invitation rule; only the check-in tests switch it on.
+        cls.checkin_rule_a = cls._checkin_rule(cls.company_a)
+        (cls.checkin_rule_a | cls._checkin_rule(cls.company_b)).active = False
         cls.tax_21 = cls._create_tax(cls.company_a, 21.0)
         cls.company_a.account_sale_tax_id = cls.tax_21
         cls.warehouse_a = cls.env["stock.warehouse"].search([("company_id", "=", cls.company_a.id)], limit=1)
@@ -158,6 +161,14 @@ class WorkshopCommon(TransactionCase):
                 "country_id": company.country_id.id,
                 "tax_group_id": group.id,
             }
+        )
+
+    @classmethod
+    def _checkin_rule(cls, company):
+        return (
+            cls.env["customer.notification.rule"]
+            .with_context(active_test=False)
+            .search([("company_id", "=", company.id), ("builtin", "=", True), ("trigger", "=", "checkin_invitation")])
         )
 
     @classmethod

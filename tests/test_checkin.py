@@ -3,6 +3,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.base.tests.test_ir_cron import CronMixinCase
@@ -14,7 +15,7 @@ NOW = datetime(2027, 3, 1, 8, 0, 0)
 
 @tagged("post_install", "-at_install")
 class TestCheckinInvitations(CronMixinCase, WorkshopCommon):
-    """The invitation job: N days before the appointment, once per appointment date, never to a blocked customer."""
+    """The check-in invitation is a rule of the one queue: N days before the appointment, once per date."""
 
     def setUp(self):
         super().setUp()
@@ -22,9 +23,10 @@ class TestCheckinInvitations(CronMixinCase, WorkshopCommon):
         patcher = patch.object(type(self.env["ir.cron"]), "_commit_progress", return_value=float("inf"))
         patcher.start()
         self.addCleanup(patcher.stop)
-        self.company_a.repair_checkin_lead_days = 3
+        self.rule = self.checkin_rule_a
+        self.rule.write({"active": True, "interval_nbr": 3, "interval_unit": "days"})
         # The invitation is automated: it needs the customer's consent on its channel.
-        self.emile.accepts_automated_email = True
+        self.emile.write({"accepts_automated_email": True, "preferred_channel": "email"})
 
     def _order_at(self, when):
         with freeze_time(NOW):
@@ -32,24 +34,59 @@ class TestCheckinInvitations(CronMixinCase, WorkshopCommon):
 
     def _run_job(self, at):
         with freeze_time(at):
-            self.env["repair.order"]._cron_send_checkin_invitations()
+            self.env["customer.notification"]._cron_send_due()
 
     def _checkins(self, order):
         return order.communication_ids.filtered(lambda c: c.kind == "checkin")
 
+    def _invitations(self, order):
+        return self.env["customer.notification"].search([("order_id", "=", order.id), ("rule_id", "=", self.rule.id)])
+
+    def test_every_location_has_the_builtin_rule(self):
+        company = self.env["res.company"].create({"name": "Garage C"})
+        rule = self._checkin_rule(company)
+        self.assertEqual(len(rule), 1)
+        self.assertEqual(
+            (rule.active, rule.interval_nbr, rule.interval_unit, rule.channel, rule.kind),
+            (True, 3, "days", "preferred", "checkin"),
+        )
+        self.assertEqual(rule.mail_template_id, self.env.ref("repair_customer_communication.mail_template_checkin"))
+        self.assertEqual(rule.sms_template_id, self.env.ref("repair_customer_communication.sms_template_checkin"))
+        with self.assertRaises(UserError):
+            rule.unlink()
+        with self.assertRaises(UserError):
+            rule.trigger = "order_reminder"
+        self.env["customer.notification.rule"]._create_builtin_rules(company)
+        self.assertEqual(len(self._checkin_rule(company)), 1, "created once")
+
     def test_invited_n_days_before_and_only_once(self):
         order = self._order_at(NOW + timedelta(days=10))
-        self.assertEqual(order.checkin_invitation_due, NOW + timedelta(days=7))
+        invitation = self._invitations(order)
+        self.assertEqual((invitation.state, invitation.due_at), ("queued", NOW + timedelta(days=7)))
+        self.assertEqual(invitation.kind, "checkin")
         self._run_job(NOW + timedelta(days=6))
         self.assertFalse(self._checkins(order))
         self._run_job(NOW + timedelta(days=7, minutes=1))
-        invitation = self._checkins(order)
-        self.assertEqual(len(invitation), 1)
+        checkin = self._checkins(order)
+        self.assertEqual(len(checkin), 1)
+        self.assertEqual(checkin.state, "sent")
+        self.assertEqual((checkin.channel, checkin.address), ("email", self.emile.email))
         self.assertEqual(invitation.state, "sent")
-        self.assertEqual(invitation.channel, "email")
-        self.assertFalse(order.checkin_invitation_due)
+        self.assertEqual(invitation.communication_id, checkin, "a real link to the communication it carries")
         self._run_job(NOW + timedelta(days=8))
         self.assertEqual(len(self._checkins(order)), 1, "never twice for the same appointment")
+        order.write({"state": "confirmed"})
+        self.assertEqual(len(self._invitations(order)), 1)
+
+    def test_preferred_channel_and_the_other_one(self):
+        self.emile.write({"preferred_channel": "sms", "accepts_automated_sms": True})
+        order = self._order_at(NOW + timedelta(days=2))
+        self._run_job(NOW + timedelta(minutes=5))
+        self.assertEqual(self._checkins(order).channel, "sms")
+        self.emile.accepts_automated_sms = False
+        other = self._order_at(NOW + timedelta(days=2))
+        self._run_job(NOW + timedelta(minutes=6))
+        self.assertEqual(self._checkins(other).channel, "email", "no consent to SMS: the other channel")
 
     def test_moved_appointment_gets_a_new_invitation_and_the_old_link_leads_to_it(self):
         order = self._order_at(NOW + timedelta(days=4))
@@ -57,7 +94,7 @@ class TestCheckinInvitations(CronMixinCase, WorkshopCommon):
         first = self._checkins(order)
         with (
             freeze_time(NOW + timedelta(days=2)),
-            self.capture_triggers("repair_customer_communication.ir_cron_send_checkin_invitations") as capture,
+            self.capture_triggers("repair_customer_communication.ir_cron_send_customer_notifications") as capture,
         ):
             order.schedule_date = NOW + timedelta(days=3)  # less than 3 days ahead: at once
         self.assertTrue(capture.records)
@@ -68,15 +105,27 @@ class TestCheckinInvitations(CronMixinCase, WorkshopCommon):
         self.assertEqual(first.state, "superseded")
         self.assertEqual(first._current_version(), second)
 
+    def test_a_planned_invitation_moves_with_the_appointment(self):
+        order = self._order_at(NOW + timedelta(days=10))
+        invitation = self._invitations(order)
+        with freeze_time(NOW):
+            order.schedule_date = NOW + timedelta(days=20)
+        self.assertEqual(self._invitations(order), invitation, "moved, not a second one")
+        self.assertEqual(invitation.due_at, NOW + timedelta(days=17))
+        with freeze_time(NOW):
+            self.rule.interval_nbr = 5
+        self.assertEqual(invitation.due_at, NOW + timedelta(days=15), "the rule's new lead time applies")
+
     def test_created_inside_the_window_is_invited_at_once(self):
         with (
             freeze_time(NOW),
-            self.capture_triggers("repair_customer_communication.ir_cron_send_checkin_invitations") as capture,
+            self.capture_triggers("repair_customer_communication.ir_cron_send_customer_notifications") as capture,
         ):
             order = self._create_customer_order(
                 [("Oil service", "scheduled", 100.0)], schedule_date=NOW + timedelta(days=1)
             )
         self.assertEqual(capture.records.call_at, NOW)
+        self.assertEqual(self._invitations(order).due_at, NOW)
         self._run_job(NOW)
         self.assertEqual(len(self._checkins(order)), 1)
 
@@ -85,32 +134,75 @@ class TestCheckinInvitations(CronMixinCase, WorkshopCommon):
         order = self._order_at(NOW + timedelta(days=2))
         self._run_job(NOW + timedelta(minutes=5))
         self.assertFalse(self._checkins(order))
-        self.assertFalse(order.checkin_invitation_due, "not retried for this appointment")
-        self.assertIn("No check-in invitation sent", order.message_ids[0].body)
+        invitation = self._invitations(order)
+        self.assertEqual(invitation.state, "skipped", "not retried for this appointment")
+        self.assertIn("blocked communication", invitation.reason)
+        self.assertIn("not sent", order.message_ids[0].body)
 
     def test_no_invitation_without_consent(self):
         self.emile.accepts_automated_email = False
         order = self._order_at(NOW + timedelta(days=2))
         self._run_job(NOW + timedelta(minutes=5))
         self.assertFalse(self._checkins(order))
-        self.assertIn("No check-in invitation sent", order.message_ids[0].body)
+        self.assertIn("has not agreed to automated", self._invitations(order).reason)
 
-    def test_no_invitation_when_disabled_cancelled_or_past(self):
+    def test_no_invitation_when_switched_off_cancelled_in_the_workshop_or_past(self):
         order = self._order_at(NOW + timedelta(days=2))
-        self.company_a.repair_checkin_enabled = False
-        self.assertFalse(order.checkin_invitation_due)
-        self.company_a.repair_checkin_enabled = True
-        order.action_repair_cancel()
-        self.assertFalse(order.checkin_invitation_due)
+        invitation = self._invitations(order)
+        with freeze_time(NOW):
+            self.rule.active = False
+        self.assertEqual(invitation.state, "cancelled")
+        with freeze_time(NOW):
+            self.rule.active = True
+        self.assertEqual(invitation.state, "queued", "switched on again: planned again")
+        with freeze_time(NOW):
+            order.action_repair_cancel()
+        self.assertEqual(invitation.state, "cancelled")
+        in_workshop = self._order_at(NOW + timedelta(days=2))
+        with freeze_time(NOW):
+            in_workshop.write({"state": "under_repair"})
+        self._run_job(NOW + timedelta(minutes=5))
+        self.assertFalse(self._checkins(in_workshop), "the vehicle is already in")
         past = self._order_at(NOW - timedelta(days=1))
         self._run_job(NOW)
         self.assertFalse(self._checkins(past))
+        self.assertFalse(self._invitations(past))
 
-    def test_due_appointments_are_found_through_the_index(self):
+    def test_a_broken_template_fails_alone(self):
+        """One invitation whose template cannot render fails with a to-do; the others go out in the same run."""
+        broken = self.env["mail.template"].create(
+            {
+                "name": "Broken check-in",
+                "model_id": self.env["ir.model"]._get_id("repair.customer.communication"),
+                "subject": "Check in",
+                "body_html": "<p>x</p>",
+                "email_to": "{{ object.address }}",
+            }
+        )
+        # Odoo checks a template when it is saved; this one broke afterwards (a field removed by an upgrade).
         self.env.flush_all()
-        self.env.cr.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'repair_order'")
-        indexes = " ".join(row[0] for row in self.env.cr.fetchall())
-        self.assertIn("checkin_invitation_due", indexes)
+        self.env.cr.execute(
+            "UPDATE mail_template SET body_html = jsonb_build_object('en_US', '<p t-out=\"object.no_such_field\"/>') "
+            "WHERE id = %s",
+            [broken.id],
+        )
+        self.env.invalidate_all()
+        company_b_rule = self._checkin_rule(self.company_b)
+        company_b_rule.write({"active": True, "channel": "email", "mail_template_id": broken.id})
+        other = self.env["res.partner"].create(
+            {"name": "Other", "email": "other@example.com", "accepts_automated_email": True}
+        )
+        with freeze_time(NOW):
+            bad = self._create_order(
+                self.company_b, partner_id=other.id, driver_id=other.id, schedule_date=NOW + timedelta(days=1)
+            )
+        good = self._order_at(NOW + timedelta(days=1))
+        self._run_job(NOW + timedelta(minutes=1))
+        self.assertEqual(self._checkins(good).state, "sent")
+        failed = self.env["customer.notification"].search([("order_id", "=", bad.id)])
+        self.assertEqual(failed.state, "failed")
+        self.assertIn("could not be prepared", failed.reason)
+        self.assertTrue(bad.activity_ids, "a to-do for the person in charge")
 
 
 @tagged("post_install", "-at_install")
@@ -143,7 +235,8 @@ class TestCheckinPage(HttpCase, WorkshopCommon):
             schedule_date=datetime.now() + timedelta(days=2),
             vehicle_id=self.vehicle.id,
         )
-        self.checkin_order._send_checkin_invitation()
+        self.checkin_rule_a.active = True
+        self.checkin_order._send_planned_checkin_invitation()
         self.invitation = self.checkin_order.checkin_communication_id
         self.token = self.invitation._get_token()
 

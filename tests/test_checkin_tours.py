@@ -13,13 +13,14 @@ class TestCheckinTours(HttpCase, WorkshopCommon):
         self.env["repair.checkin.service"].create(
             {"name": "Car wash", "price_unit": 20.0, "company_id": self.company_a.id}
         )
+        self.checkin_rule_a.active = True
         self.emile.accepts_automated_email = True  # the invitation is automated: it needs consent
         order = self._create_customer_order(
             [("Oil service", "scheduled", 100.0)],
             schedule_date=datetime.now() + timedelta(days=2),
             vehicle_id=self.vehicle.id,
         )
-        order._send_checkin_invitation()
+        order._send_planned_checkin_invitation()
         invitation = order.checkin_communication_id
 
         self.browser_size = "375x667"

@@ -154,14 +154,14 @@ def test_two_workers_running_the_invitation_job_never_invite_twice():
 
     def run_job(index):
         try:
-            _with_env(lambda env: env["repair.order"]._cron_send_checkin_invitations(batch_size=7))
+            _with_env(lambda env: env["customer.notification"]._cron_send_due(batch_size=7))
         except psycopg2.errors.SerializationFailure as error:
             errors.append(error)  # a worker losing a race gives up; its next run goes on
 
     _in_parallel(run_job, count=2)
     assert len(errors) < 2, "at most the worker that lost a race gives up"
     # What a worker may have left (it gives up on a serialization conflict) goes on the next run.
-    _with_env(lambda env: env["repair.order"]._cron_send_checkin_invitations())
+    _with_env(lambda env: env["customer.notification"]._cron_send_due())
 
     def check(env):
         invitations = env["repair.customer.communication"].search(
@@ -171,6 +171,9 @@ def test_two_workers_running_the_invitation_job_never_invite_twice():
         for invitation in invitations:
             per_order[invitation.order_id.id] += 1
         assert set(per_order.values()) == {1}, per_order
-        assert not env["repair.order"].browse(order_ids).filtered("checkin_invitation_due")
+        messages = env["customer.notification"].search(
+            [("order_id", "in", order_ids), ("trigger", "=", "checkin_invitation")]
+        )
+        assert len(messages) == len(order_ids) and set(messages.mapped("state")) == {"sent"}, messages.mapped("state")
 
     _with_env(check)

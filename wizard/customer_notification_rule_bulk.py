@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.customer_notification_rule import CHANNELS
+from ..models.customer_notification_rule import CHANNELS, RULE_CHANNELS
 
 
 class CustomerNotificationRuleBulk(models.TransientModel):
@@ -14,7 +14,7 @@ class CustomerNotificationRuleBulk(models.TransientModel):
     rule_count = fields.Integer(compute="_compute_rule_count")
     model = fields.Char(compute="_compute_model")
     change = fields.Selection([("channel", "Channel"), ("template", "Template")], required=True, default="template")
-    channel = fields.Selection(CHANNELS)
+    channel = fields.Selection(RULE_CHANNELS)
     fallback_channel = fields.Selection(CHANNELS)
     mail_template_id = fields.Many2one("mail.template", "E-mail template", domain="[('model', '=', model)]")
     sms_template_id = fields.Many2one("sms.template", "SMS template", domain="[('model', '=', model)]")
@@ -45,7 +45,9 @@ class CustomerNotificationRuleBulk(models.TransientModel):
                 raise UserError(self.env._("Choose the channel the rules send on."))
             if self.fallback_channel == self.channel:
                 raise UserError(self.env._("The fallback channel must differ from the first channel."))
-            values = {"channel": self.channel, "fallback_channel": self.fallback_channel}
+            # With the preferred channel, the other one is the fallback.
+            fallback = self.fallback_channel if self.channel != "preferred" else False
+            values = {"channel": self.channel, "fallback_channel": fallback}
             templates = {"email": self.mail_template_id, "sms": self.sms_template_id}
             for channel in filter(None, (self.channel, self.fallback_channel)):
                 if templates[channel]:

@@ -1,0 +1,63 @@
+"""19.0.1.0.0 -> 19.0.1.1.0: the check-in invitation becomes a notification rule.
+
+Before, each location had two settings (on/off, days before the appointment) and a
+job of its own, with the appointment each order was last invited for stored on the
+order. Now every location has the built-in rule "Check-in invitation before the
+appointment" in the one message queue. This keeps each location's days and on/off,
+records the invitations already sent for the current appointments as sent (so that
+nobody is invited twice), and removes the former job.
+"""
+
+import logging
+
+from odoo import SUPERUSER_ID, api, fields
+from odoo.tools.sql import column_exists
+
+_logger = logging.getLogger(__name__)
+
+
+def migrate(cr, version):
+    if not version:
+        return
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    Rule = env["customer.notification.rule"].with_context(active_test=False)
+    Rule._create_builtin_rules()
+    rules = {
+        rule.company_id.id: rule
+        for rule in Rule.search([("builtin", "=", True), ("trigger", "=", "checkin_invitation")])
+    }
+
+    if column_exists(cr, "res_company", "repair_checkin_enabled"):
+        cr.execute("SELECT id, repair_checkin_enabled, repair_checkin_lead_days FROM res_company")
+        for company_id, enabled, lead_days in cr.fetchall():
+            rule = rules.get(company_id)
+            if rule:
+                rule.write({"active": bool(enabled), "interval_nbr": max(lead_days or 0, 0), "interval_unit": "days"})
+
+    if column_exists(cr, "repair_order", "checkin_invited_for"):
+        cr.execute(
+            "SELECT id FROM repair_order WHERE checkin_invited_for IS NOT NULL AND checkin_invited_for = schedule_date"
+        )
+        invited = env["repair.order"].browse([row[0] for row in cr.fetchall()])
+        planned = env["customer.notification"].search(
+            [("order_id", "in", invited.ids), ("trigger", "=", "checkin_invitation"), ("state", "=", "queued")]
+        )
+        for notification in planned:
+            order = notification.order_id
+            checkin = order._current_communication("checkin")
+            notification.write(
+                {
+                    "state": "sent",
+                    "sent_at": checkin.sent_at or fields.Datetime.now(),
+                    "communication_id": checkin.id,
+                    "partner_id": checkin.partner_id.id,
+                    "address": checkin.address,
+                    "channel": checkin.channel or "email",
+                    "reason": env._("Sent before the upgrade, by the former check-in job."),
+                }
+            )
+        _logger.info("Check-in invitations already sent for %s current appointments kept as sent.", len(planned))
+
+    cron = env.ref("repair_customer_communication.ir_cron_send_checkin_invitations", raise_if_not_found=False)
+    if cron:
+        cron.unlink()
