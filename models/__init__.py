@@ -13,6 +13,7 @@ from . import repair_checkin_service
 from . import repair_customer_agreement
 from . import repair_customer_agreement_acceptance
 from . import repair_customer_communication
+from . import repair_customer_communication_answer
 from . import repair_customer_communication_line
 from . import repair_customer_event
 from . import repair_customer_remark

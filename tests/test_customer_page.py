@@ -638,3 +638,70 @@ class TestChangedMyMind(HttpCase, WorkshopCommon):
         self.assertIn("call the workshop", refused["error"])
         self.assertEqual(self.communication.state, "closed")
         self.assertNotIn("I changed my mind", self.url_open(f"/workshop/c/{self.token}").text)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerAnswerMethods(HttpCase, WorkshopCommon):
+    """The answers are model methods that raise the customer's message; the routes only pass them on."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.answer_order = cls._create_customer_order(
+            [("Brake pads", "necessary", 200.0), ("Wiper blades", "recommended", 30.0)]
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.overview = self._send_overview(self.answer_order)
+        self.token = self.overview._get_token()
+        self.pads = self.overview.line_ids.filtered(lambda line: line.name == "Brake pads")
+
+    def _rpc(self, route, params):
+        return self.make_jsonrpc_request(f"/workshop/c/{self.token}/{route}", params)
+
+    def test_the_model_refuses_with_the_customer_s_sentence(self):
+        overview = self.env["repair.customer.communication"]._open_for_answer(self.token)
+        with self.assertRaisesRegex(UserError, "not part of your overview"):
+            overview._customer_decide(0, "accepted")
+        with self.assertRaisesRegex(UserError, "decision on every item first"):
+            overview._customer_confirm()
+        with self.assertRaisesRegex(UserError, "not valid"):
+            overview._open_for_answer("x" * 64)
+        with self.assertRaisesRegex(UserError, "not valid"):
+            overview._open_for_answer(self.token, kind="checkin")
+
+    def test_values_of_the_wrong_type_get_the_same_clear_answer(self):
+        for params in (
+            {"line_id": [self.pads.id], "decision": "accepted"},
+            {"line_id": {"id": self.pads.id}, "decision": "accepted"},
+            {"line_id": True, "decision": "accepted"},
+            {"line_id": self.pads.id, "decision": ["accepted"]},
+            {"line_id": self.pads.id, "decision": "declined", "reason": ["price"]},
+            {"line_id": self.pads.id, "decision": "contact", "question": {"text": "why?"}},
+        ):
+            with self.subTest(params=params):
+                result = self._rpc("decide", params)
+                self.assertFalse(result["ok"])
+                self.assertIsInstance(result["error"], str)
+        self.assertFalse(self.pads.decision, "nothing was saved")
+        self.assertTrue(self._rpc("decide", {"line_id": self.pads.id, "decision": "accepted"})["ok"])
+        for signature in (None, 5, ["x"], "not base64!"):
+            with self.subTest(signature=signature):
+                result = self._rpc("sign", {"name": "Emile", "signature": signature})
+                self.assertIn("error", result)
+        self.assertFalse(self.overview.signature)
+
+    def test_a_refused_answer_leaves_nothing_half_saved(self):
+        """A remark refused after the link was opened and locked leaves no remark and no log line."""
+        self.url_open("/web/login")  # a session with its CSRF token
+        page = self.opener.get(f"{self.base_url()}/workshop/c/{self.token}").text
+        csrf = page.split('csrf_token: "')[1].split('"')[0]
+        events_before = len(self.overview.event_ids)
+        response = self.url_open(
+            f"/workshop/c/{self.token}/remark", data={"subject": "Noise", "body": "x" * 5000, "csrf_token": csrf}
+        )
+        self.assertFalse(response.json()["ok"])
+        self.assertIn("too long", response.json()["error"])
+        self.assertFalse(self.overview.remark_ids)
+        self.assertEqual(len(self.overview.event_ids), events_before)

@@ -1,0 +1,262 @@
+import base64
+import math
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import email_normalize
+from odoo.tools.mimetypes import guess_mimetype
+
+from .repair_customer_communication_line import DECLINE_REASONS
+
+MAX_QUESTION_LENGTH = 1000
+MAX_APPROVAL_LIMIT = 100000.0
+MAX_SUBJECT_LENGTH = 120
+MAX_REMARK_LENGTH = 4000
+MAX_REMARK_FILES = 5
+MAX_FILE_SIZE = 10 * 1024 * 1024
+# Photos and videos, recognised by their content (a renamed file is refused).
+ALLOWED_FILE_TYPES = {
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "image/gif",
+    "image/heic",
+    "video/mp4",
+    "video/quicktime",
+    "video/webm",
+}
+
+
+class RepairCustomerCommunication(models.Model):
+    """What the customer does on their page, as model methods.
+
+    Each checks the customer's input and raises `UserError` with the sentence the
+    customer reads (in the page's language); the routes only find the link, call
+    one of these and turn an error into their JSON answer. The caller runs each
+    in a savepoint: an error leaves nothing half-saved.
+    """
+
+    _inherit = "repair.customer.communication"
+
+    # ------------------------------------------------------------------
+    # Opening a link
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _open_for_answer(self, token, kind=None, lock=False):
+        """The communication (sudo) the token opens, if the customer may still answer it; else a UserError.
+
+        `kind` restricts the link to one kind of page; `lock` holds the row while the
+        answer is stored (confirming from two tabs at once stores it once).
+        """
+        communication = self._open_link(token, kind=kind)
+        if lock:
+            communication._lock_for_answer()
+        if communication.state == "superseded":
+            raise UserError(self.env._("The workshop sent a newer version of this overview: please reload the page."))
+        if not communication._is_answerable():
+            raise UserError(self.env._("Your answer was already sent: this overview can no longer be changed."))
+        return communication
+
+    @api.model
+    def _open_link(self, token, kind=None):
+        """The communication (sudo) the token opens (of `kind`, if given), else one UserError for every bad link."""
+        communication = self._find_by_token(token)
+        if communication and kind and communication.kind != kind:
+            communication = communication.browse()
+        if not communication:
+            raise UserError(self.env._("This link is not valid (any more). Please use the latest link you received."))
+        return communication
+
+    def _record_opened(self, ip_address=False, user_agent=False):
+        """The customer opened the link: "opened" from "sent" or "delivered", and the log says when and how."""
+        self.ensure_one()
+        if self.state in ("sent", "delivered"):
+            self.write({"state": "opened", "opened_at": fields.Datetime.now()})
+        self._log_event("opened", ip_address=ip_address, user_agent=user_agent)
+
+    # ------------------------------------------------------------------
+    # Overview
+    # ------------------------------------------------------------------
+
+    def _customer_decide(self, line_id, decision, reason=None, question=None):
+        """Record the customer's decision on one item of this version, as they go; returns the new summary."""
+        self.ensure_one()
+        line = self._customer_line(line_id)
+        if decision not in line._allowed_decisions():
+            raise UserError(self.env._("This choice is not available for this item."))
+        if reason is not None and not isinstance(reason, str):
+            raise UserError(self.env._("Please choose one of the reasons offered."))
+        if decision == "declined" and reason and reason not in dict(DECLINE_REASONS):
+            raise UserError(self.env._("Please choose one of the reasons offered."))
+        if question is not None and not isinstance(question, str):
+            raise UserError(self.env._("Your question could not be read: please type it again."))
+        if question and len(question) > MAX_QUESTION_LENGTH:
+            raise UserError(
+                self.env._("Your question is too long (at most %(max)s characters).", max=MAX_QUESTION_LENGTH)
+            )
+        line.write(
+            {
+                "decision": decision or False,
+                "decline_reason": reason if decision == "declined" else False,
+                "contact_question": (question or "").strip() if decision == "contact" else False,
+                "decided_at": fields.Datetime.now(),
+            }
+        )
+        return self._customer_summary()
+
+    def _customer_line(self, line_id):
+        self.ensure_one()
+        try:
+            line_id = int(line_id) if not isinstance(line_id, bool) else 0
+        except (TypeError, ValueError):
+            line_id = 0
+        line = self.line_ids.filtered(lambda line: line.id == line_id)
+        if not line:
+            raise UserError(self.env._("This item is not part of your overview."))
+        return line
+
+    def _check_ready_to_confirm(self):
+        """Every item answered and the conditions accepted, else what is missing."""
+        self.ensure_one()
+        missing = self.line_ids.filtered(lambda line: line._needs_decision() and not line.decision)
+        if missing:
+            raise UserError(
+                self.env._("Please give your decision on every item first (%(count)s left).", count=len(missing))
+            )
+        if self._missing_agreements():
+            raise UserError(self.env._("Please accept the conditions first."))
+
+    def _customer_confirm(self, ip_address=False, user_agent=False):
+        """Send the answer (without a signature, where the shop asks none)."""
+        self.ensure_one()
+        self._check_ready_to_confirm()
+        if self._signature_required():
+            raise UserError(self.env._("Please sign to confirm your answer."))
+        self._confirm_by_customer(ip_address=ip_address, user_agent=user_agent)
+
+    def _customer_sign(self, name, signature, ip_address=False, user_agent=False):
+        """Confirm with a signature: the signer's name and a drawn or typed signature image."""
+        self.ensure_one()
+        self._check_ready_to_confirm()
+        name = name.strip() if isinstance(name, str) else ""
+        if not name or len(name) > MAX_SUBJECT_LENGTH:
+            raise UserError(self.env._("Please type your name to sign."))
+        content = self._decode_signature(signature)
+        self.sudo().write({"signature": content, "signed_by": name, "signed_at": fields.Datetime.now()})
+        self._confirm_by_customer(ip_address=ip_address, user_agent=user_agent)
+
+    def _decode_signature(self, signature):
+        unreadable = self.env._("Your signature could not be read: please sign again.")
+        if not isinstance(signature, str):
+            raise UserError(unreadable)
+        try:
+            content = base64.b64decode(signature, validate=True)
+        except (ValueError, TypeError) as error:
+            raise UserError(unreadable) from error
+        if not content or len(content) > MAX_FILE_SIZE or not guess_mimetype(content).startswith("image/"):
+            raise UserError(unreadable)
+        return base64.b64encode(content)
+
+    def _customer_set_conditions(self, accepted, ip_address=False, user_agent=False):
+        """Accepting the conditions is recorded at once (version, time, IP); unticking withdraws it."""
+        self.ensure_one()
+        if accepted is True:
+            self._accept_agreements(ip_address=ip_address, user_agent=user_agent)
+        else:
+            self.acceptance_ids.sudo().unlink()
+
+    def _customer_reopen(self, ip_address=False, user_agent=False):
+        """ "I changed my mind", once, until reception closes the overview for changes."""
+        self.ensure_one()
+        self._lock_for_answer()
+        if not self._can_reopen():
+            raise UserError(self.env._("This overview can no longer be changed: please call the workshop."))
+        self._reopen_by_customer(ip_address=ip_address, user_agent=user_agent)
+
+    # ------------------------------------------------------------------
+    # Remarks
+    # ------------------------------------------------------------------
+
+    def _customer_add_remark(self, subject, body, files):
+        """A remark with photos or videos ([(name, content)]): all of it checked before anything is kept."""
+        self.ensure_one()
+        subject = subject.strip() if isinstance(subject, str) else ""
+        body = body.strip() if isinstance(body, str) else ""
+        if not subject:
+            raise UserError(self.env._("Please give your remark a subject."))
+        if len(subject) > MAX_SUBJECT_LENGTH or len(body) > MAX_REMARK_LENGTH:
+            raise UserError(
+                self.env._(
+                    "Your remark is too long (subject at most %(subject)s characters, text at most %(text)s).",
+                    subject=MAX_SUBJECT_LENGTH,
+                    text=MAX_REMARK_LENGTH,
+                )
+            )
+        return self._add_customer_remark(subject, body, self._check_remark_files(files))
+
+    def _check_remark_files(self, files):
+        """[(name, mimetype, content)] of the files, each recognised by its content; else why not."""
+        if len(files) > MAX_REMARK_FILES:
+            raise UserError(self.env._("At most %(count)s files per remark.", count=MAX_REMARK_FILES))
+        checked = []
+        for name, content in files:
+            if len(content) > MAX_FILE_SIZE:
+                raise UserError(self.env._("%(name)s is too large (at most 10 MB per file).", name=name))
+            mimetype = guess_mimetype(content, default="application/octet-stream")
+            if mimetype not in ALLOWED_FILE_TYPES:
+                raise UserError(self.env._("%(name)s is not a photo or a video we can accept.", name=name))
+            checked.append((name[:128], mimetype, content))
+        return checked
+
+    # ------------------------------------------------------------------
+    # Online check-in
+    # ------------------------------------------------------------------
+
+    def _customer_correct_contact(self, channel, email, phone, ip_address=False, user_agent=False):
+        """Check-in welcome step: preferred channel and corrected e-mail / mobile, all checked first."""
+        self.ensure_one()
+        if channel not in ("email", "sms"):
+            raise UserError(self.env._("Please choose e-mail or SMS."))
+        email = email.strip() if isinstance(email, str) else ""
+        if email and not email_normalize(email):
+            raise UserError(self.env._("“%(email)s” is not a valid e-mail address.", email=email))
+        phone = phone.strip() if isinstance(phone, str) else ""
+        partner = self.partner_id
+        if phone:
+            values = {"phone": phone}
+            try:
+                partner.sudo()._normalize_phone_vals(values, partner=partner)
+            except ValidationError as error:
+                raise UserError(self.env._("“%(phone)s” is not a valid mobile number.", phone=phone)) from error
+            phone = values["phone"]
+        if channel == "email" and not (email or partner.email):
+            raise UserError(self.env._("Please give an e-mail address to be reached by e-mail."))
+        if channel == "sms" and not (phone or partner.phone):
+            raise UserError(self.env._("Please give a mobile number to be reached by SMS."))
+        self._update_customer_contact(channel, email, phone, ip_address=ip_address, user_agent=user_agent)
+
+    def _customer_choose_service(self, service_id, choice):
+        """Order a check-in service, ask to be called about it, or take the choice back."""
+        self.ensure_one()
+        try:
+            service_id = int(service_id) if not isinstance(service_id, bool) else 0
+        except (TypeError, ValueError):
+            service_id = 0
+        service = self._checkin_services().filtered(lambda s: s.id == service_id)
+        if not service:
+            raise UserError(self.env._("This service is not offered."))
+        if choice not in ("order", "contact", False, None, ""):
+            raise UserError(self.env._("This choice is not available for this item."))
+        self._set_checkin_choice(service, choice or False)
+
+    def _customer_set_limit(self, amount, ip_address=False, user_agent=False):
+        """ "If you find more, go ahead up to this amount incl. VAT"."""
+        self.ensure_one()
+        try:
+            amount = float(amount or 0) if not isinstance(amount, (bool, list, dict)) else -1.0
+        except (TypeError, ValueError):
+            amount = -1.0
+        if not math.isfinite(amount) or not 0 <= amount <= MAX_APPROVAL_LIMIT:
+            raise UserError(self.env._("Please give an amount between 0 and %(max)s.", max=int(MAX_APPROVAL_LIMIT)))
+        self._set_approval_limit(amount, ip_address=ip_address, user_agent=user_agent)
