@@ -49,6 +49,7 @@ class CustomerNotificationRule(models.Model):
         default=lambda self: self.env.company,
     )
     builtin = fields.Boolean(
+        "Built-in",
         readonly=True,
         copy=False,
         help="A rule every location has: it can be changed or switched off, not deleted.",
