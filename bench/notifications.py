@@ -7,7 +7,10 @@ Prints, in one run on one machine:
   batch), and their ratio (target >= 1.0);
 - SMS: messages per second and SQL queries per message of the job sending 10,000 due SMS;
 - workers: wall time of the job for 4,000 due e-mails in one OS process, then in two at once, the
-  speed-up, and the check that no message was sent twice.
+  speed-up, and the check that no message was sent twice;
+- links: 2,000 overviews sent by reception (queued as reception's send queues them, then sent by the
+  job) and 2,000 check-in invitations of the built-in rule (the job makes each link as it sends it),
+  each beside Odoo's own `send_mail_batch` of the same template on the same links.
 
 10,000 customers, work orders and notifications per rule are in the tables; each measure sends from
 them (the sizes are the constants below). Odoo's own rendering compiles the template's QWeb body
@@ -55,6 +58,7 @@ EMAIL_MESSAGES = 10_000
 SLICE = 2_500  # e-mails of one alternation of the job and Odoo's own path
 SMS_MESSAGES = 10_000
 WORKER_MESSAGES = 4_000
+LINK_MESSAGES = 2_000  # overviews sent by reception, and check-in invitations
 MAIL_TEMPLATE = "repair_customer_communication.mail_template_notification_status"
 SMS_TEMPLATE = "repair_customer_communication.sms_template_notification_status"
 VACUUMED_TABLES = (
@@ -64,7 +68,11 @@ VACUUMED_TABLES = (
     "mail_mail_res_partner_rel",
     "sms_sms",
     "ir_cron_trigger",
+    "repair_customer_communication",
+    "repair_customer_event",
 )
+OVERVIEW_TEMPLATE = "repair_customer_communication.mail_template_overview"
+CHECKIN_TEMPLATE = "repair_customer_communication.mail_template_checkin"
 
 
 # ----------------------------------------------------------------------
@@ -177,10 +185,11 @@ def insert_notifications(env, rule, order_ids, occurrence):
         SQL(
             """
             INSERT INTO customer_notification
-                   (rule_id, rule_name, kind, trigger, company_id, res_model, res_id, order_id, occurrence,
+                   (rule_id, rule_name, kind, cause, trigger, company_id, res_model, res_id, order_id, occurrence,
                     event_at, due_at, state, channel, attempt_count, create_uid, create_date, write_uid, write_date)
-            SELECT %(rule)s, %(name)s, %(kind)s, %(trigger)s, %(company)s, 'repair.order', order_id, order_id,
-                   %(occurrence)s, %(due)s, %(due)s, 'cancelled', %(channel)s, 0, %(uid)s, %(due)s, %(uid)s, %(due)s
+            SELECT %(rule)s, %(name)s, %(kind)s, 'automated', %(trigger)s, %(company)s, 'repair.order',
+                   order_id, order_id, %(occurrence)s, %(due)s, %(due)s, 'cancelled', %(channel)s, 0,
+                   %(uid)s, %(due)s, %(uid)s, %(due)s
               FROM unnest(%(orders)s::int[]) AS order_id
             """,
             rule=rule.id,
@@ -200,7 +209,13 @@ def insert_notifications(env, rule, order_ids, occurrence):
 def reset(env, order_ids, rule=None, queued_ids=()):
     """Delete the messages of the work orders (with their e-mails and SMS); queue again the notifications
     of `rule` for the orders `queued_ids`, the others cancelled; commit and vacuum."""
-    messages = SQL("SELECT id FROM mail_message WHERE model = 'repair.order' AND res_id = ANY(%s)", order_ids)
+    messages = SQL(
+        """SELECT id FROM mail_message WHERE (model = 'repair.order' AND res_id = ANY(%s))
+               OR (model = 'repair.customer.communication'
+                   AND res_id IN (SELECT id FROM repair_customer_communication WHERE order_id = ANY(%s)))""",
+        order_ids,
+        order_ids,
+    )
     env.cr.execute(SQL("DELETE FROM sms_sms WHERE mail_message_id IN (%s)", messages))
     env.cr.execute(SQL("DELETE FROM mail_message WHERE id IN (%s)", messages))  # and their mail.mail
     env.cr.execute(
@@ -320,6 +335,172 @@ def compare_email(env, order_ids, rule):
 
 
 # ----------------------------------------------------------------------
+# Links: overviews reception sends, check-in invitations
+# ----------------------------------------------------------------------
+
+
+def prepare_links(env, order_ids):
+    """Overviews for the first LINK_MESSAGES orders, and the next LINK_MESSAGES booked for tomorrow.
+
+    Returns (overviews, check-in order ids, check-in rule). The check-in invitations are inserted
+    like the rule messages (cancelled until `reset_links` queues them).
+    """
+    overview_orders = env["repair.order"].browse(order_ids[:LINK_MESSAGES])
+    overviews = env["repair.customer.communication"].create(
+        [
+            {
+                "order_id": order.id,
+                "kind": "overview",
+                "partner_id": order.partner_id.id,
+                "recipient_role": "driver",
+                "channel": "email",
+                "address": order.partner_id.email,
+                "lang": "en_US",
+            }
+            for order in overview_orders
+        ]
+    )
+    overviews._issue_token()
+    # The built-in rule, on e-mail (compared with Odoo's e-mail path); switched on before the appointments
+    # are booked in SQL, so that it plans nothing itself.
+    rule = env["customer.notification.rule"].search(
+        [("builtin", "=", True), ("trigger", "=", "checkin_invitation"), ("company_id", "=", env.company.id)]
+    )
+    rule.write({"active": True, "channel": "email"})
+    checkin_ids = order_ids[LINK_MESSAGES : 2 * LINK_MESSAGES]
+    appointment = (datetime.now() + timedelta(days=1)).replace(microsecond=0)
+    env.flush_all()
+    env.cr.execute(
+        SQL(
+            "UPDATE repair_order SET state = 'confirmed', schedule_date = %s WHERE id = ANY(%s)",
+            appointment,
+            checkin_ids,
+        )
+    )
+    env.invalidate_all()
+    insert_notifications(env, rule, checkin_ids, f"appointment:{appointment:%Y-%m-%d %H:%M:%S}")
+    return overviews, checkin_ids, rule
+
+
+def reset_links(env, order_ids, overviews, checkin_rule=None, checkin_ids=()):
+    """Messages of every order deleted, the overviews back to draft, check-in links deleted; queue again
+    the check-in invitations of `checkin_ids` (with `checkin_rule`)."""
+    env.cr.execute(
+        SQL(
+            "DELETE FROM customer_notification WHERE cause = 'manual' AND order_id = ANY(%s)",
+            order_ids,
+        )
+    )
+    env.cr.execute(
+        SQL(
+            "DELETE FROM repair_customer_communication WHERE kind = 'checkin' AND order_id = ANY(%s)",
+            order_ids,
+        )
+    )
+    env.cr.execute(
+        SQL(
+            "DELETE FROM repair_customer_event WHERE communication_id = ANY(%s)",
+            overviews.ids,
+        )
+    )
+    env.cr.execute(
+        SQL(
+            "UPDATE repair_customer_communication SET state = 'draft', sent_at = NULL, delivered_at = NULL "
+            "WHERE id = ANY(%s)",
+            overviews.ids,
+        )
+    )
+    reset(env, order_ids, checkin_rule, checkin_ids)
+
+
+def send_overviews(env, overviews):
+    """Reception's send, in bulk: each overview queued as the send dialog queues it, then the job sends them."""
+    env["customer.notification"]._queue_links(overviews, log=False)
+    run_job(env)
+
+
+def run_odoo_links(env, template_xmlid, communication_ids):
+    """Odoo's own path on the same links: the link's template rendered and queued in calls of BATCH_SIZE."""
+    template = env.ref(template_xmlid)
+    for chunk in split_every(BATCH_SIZE, communication_ids):
+        template.send_mail_batch(list(chunk))
+        env.cr.commit()
+
+
+def check_links(env, communication_ids, with_queue=True):
+    """Fail loudly unless each link got exactly one e-mail, and (for the job) its message was sent once."""
+    env.cr.execute(
+        SQL(
+            """
+            SELECT count(*), count(DISTINCT message.res_id)
+              FROM mail_mail mail JOIN mail_message message ON message.id = mail.mail_message_id
+             WHERE message.model = 'repair.customer.communication' AND message.res_id = ANY(%s)
+            """,
+            list(communication_ids),
+        )
+    )
+    found = env.cr.fetchone()
+    expected = (len(communication_ids),) * 2
+    if found != expected:
+        raise AssertionError(f"link e-mails: {found} (e-mails, links), {expected} expected")
+    if with_queue:
+        env.cr.execute(
+            SQL(
+                "SELECT count(*) FILTER (WHERE state = 'sent' AND attempt_count = 1) FROM customer_notification "
+                "WHERE communication_id = ANY(%s)",
+                list(communication_ids),
+            )
+        )
+        sent = env.cr.fetchone()[0]
+        if sent != len(communication_ids):
+            raise AssertionError(f"link messages sent once: {sent}, {len(communication_ids)} expected")
+
+
+def compare_links(env, order_ids, overviews, checkin_ids, checkin_rule):
+    """(label, messages, seconds, queries) rows: each kind through the job, then Odoo's own path on the same links."""
+    rows = []
+    # Warm-up, unmeasured: a batch of each.
+    reset_links(env, order_ids, overviews)
+    send_overviews(env, overviews[:BATCH_SIZE])
+    run_odoo_links(env, OVERVIEW_TEMPLATE, overviews[:BATCH_SIZE].ids)
+
+    reset_links(env, order_ids, overviews)
+    job = measure(env, lambda: send_overviews(env, overviews))
+    check_links(env, overviews.ids)
+    reset_links(env, order_ids, overviews)
+    odoo = measure(env, lambda: run_odoo_links(env, OVERVIEW_TEMPLATE, overviews.ids))
+    check_links(env, overviews.ids, with_queue=False)
+    rows += [
+        ("overview sent by reception, queue + job", LINK_MESSAGES, *job),
+        ("overview, Odoo send_mail_batch", LINK_MESSAGES, *odoo),
+    ]
+
+    reset_links(env, order_ids, overviews, checkin_rule, checkin_ids)
+    job = measure(env, lambda: run_job(env))
+    checkins = env["repair.customer.communication"].search([("kind", "=", "checkin"), ("order_id", "in", checkin_ids)])
+    if len(checkins) != len(checkin_ids):
+        raise AssertionError(f"check-in links: {len(checkins)}, {len(checkin_ids)} expected")
+    check_links(env, checkins.ids)
+    # Odoo's path only renders and queues the e-mails of links that exist (the job made them too).
+    env.cr.execute(
+        SQL(
+            "DELETE FROM mail_message WHERE model = 'repair.customer.communication' AND res_id = ANY(%s)",
+            checkins.ids,
+        )
+    )
+    env.cr.commit()
+    vacuum()
+    odoo = measure(env, lambda: run_odoo_links(env, CHECKIN_TEMPLATE, checkins.ids))
+    check_links(env, checkins.ids, with_queue=False)
+    rows += [
+        ("check-in invitation, job (makes each link)", LINK_MESSAGES, *job),
+        ("check-in, Odoo send_mail_batch (links exist)", LINK_MESSAGES, *odoo),
+    ]
+    reset_links(env, order_ids, overviews)
+    return rows
+
+
+# ----------------------------------------------------------------------
 # Worker processes
 # ----------------------------------------------------------------------
 
@@ -421,18 +602,26 @@ def main():
         workers = {count: min(figures) for count, figures in runs.items()}
         reset(env, order_ids)
 
+        started = time.perf_counter()
+        overviews, checkin_ids, checkin_rule = prepare_links(env, order_ids)
+        cr.commit()
+        elapsed = time.perf_counter() - started
+        print(f"{LINK_MESSAGES:,} overviews and {LINK_MESSAGES:,} appointments ready in {elapsed:.1f}s")
+        link_rows = compare_links(env, order_ids, overviews, checkin_ids, checkin_rule)
+
     rows = (
         (f"e-mail, job (batches of {BATCH_SIZE})", EMAIL_MESSAGES, *job),
         (f"e-mail, Odoo send_mail_batch ({BATCH_SIZE} ids)", EMAIL_MESSAGES, *odoo),
         ("SMS, job", SMS_MESSAGES, *sms),
         ("e-mail, job in 1 worker process", WORKER_MESSAGES, *workers[1]),
         ("e-mail, job in 2 worker processes", WORKER_MESSAGES, *workers[2]),
+        *link_rows,
     )
     print()
     print("Summary")
-    print(f"  {'':<42}{'messages':>10}{'seconds':>10}{'messages/s':>12}{'SQL queries/message':>21}")
+    print(f"  {'':<46}{'messages':>10}{'seconds':>10}{'messages/s':>12}{'SQL queries/message':>21}")
     for label, count, seconds, queries in rows:
-        print(f"  {label:<42}{count:>10,}{seconds:>10.1f}{count / seconds:>12.0f}{queries / count:>21.1f}")
+        print(f"  {label:<46}{count:>10,}{seconds:>10.1f}{count / seconds:>12.0f}{queries / count:>21.1f}")
     print(
         f"  e-mail ratio, job / Odoo's own (messages/s): {odoo[0] / job[0]:.2f}x (target >= 1.0);"
         f" per slice of {SLICE:,} orders {min(ratios):.2f} to {max(ratios):.2f}, median {statistics.median(ratios):.2f}"
@@ -441,7 +630,13 @@ def main():
         f"  speed-up from 1 to 2 worker processes: {workers[1][0] / workers[2][0]:.2f}x"
         f" (2 cores, PostgreSQL on the same machine; load average {load:.1f} before the worker runs)"
     )
-    print("  sent twice: none (every run: one e-mail or SMS per work order, each notification sent once)")
+    link_ratios = [
+        (link_rows[index + 1][2] / link_rows[index][2], link_rows[index][0].split(",")[0])
+        for index in range(0, len(link_rows), 2)
+    ]
+    for ratio, kind in link_ratios:
+        print(f"  {kind}: job / Odoo's own (messages/s): {ratio:.2f}x")
+    print("  sent twice: none (every run: one e-mail or SMS per work order or link, each message sent once)")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,14 @@
+import logging
+
 from odoo import http
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
 from ..models.repair_customer_communication_answer import MAX_FILE_SIZE
 from ..models.repair_customer_communication_line import DECLINE_REASONS
 from ..models.repair_work_item import CUSTOMER_DECISIONS, WORK_ITEM_CATEGORIES
+
+_logger = logging.getLogger(__name__)
 
 NO_STORE_HEADERS = [
     ("Cache-Control", "no-store, no-cache, must-revalidate, private"),
@@ -187,7 +191,11 @@ class WorkshopCustomerPage(http.Controller):
                 else:
                     communication = Communication._open_link(token, kind=kind)
                 result = action(communication)
-        except UserError as error:  # ValidationError, AccessError and MissingError are UserErrors too
+        except (AccessError, MissingError):
+            # Their text names models and records: the visitor gets the answer of any bad link, the log the rest.
+            _logger.warning("Customer page %s refused", request.httprequest.path, exc_info=True)
+            return {"ok": False, "error": Communication._invalid_link_message()}
+        except UserError as error:  # ValidationError too: the customer's sentence
             return {"ok": False, "error": str(error.args[0] if error.args else error)}
         return {"ok": True, **result} if isinstance(result, dict) else {"ok": True}
 

@@ -114,6 +114,9 @@ class CustomerNotification(models.Model):
         help="The overview, check-in or report whose link the message carries, or is about.",
     )
     body = fields.Html(related="message_id.body", string="Content")
+    cancelled_by_hand = fields.Boolean(
+        readonly=True, help="Cancelled by a person: a change of its event does not plan it again."
+    )
 
     _occurrence_unique = models.Constraint(
         "UNIQUE (rule_id, res_model, res_id, occurrence)",
@@ -319,8 +322,10 @@ class CustomerNotification(models.Model):
             mine[notification.rule_id.id, notification.res_id] |= notification
         plan = {"entries": [], "moved": self.browse(), "cancel": defaultdict(self.browse)}
         for order in orders:
-            for rule in rules.filtered(lambda r, o=order: r.company_id == o.company_id):
-                self._sync_appointment_message(trigger, rule, order, mine[rule.id, order.id], now=now, plan=plan)
+            for rule in rules:
+                # The rules of the order's location, and any rule that planned something for it.
+                if rule.company_id == order.company_id or mine[rule.id, order.id]:
+                    self._sync_appointment_message(trigger, rule, order, mine[rule.id, order.id], now=now, plan=plan)
         entries, moved, to_cancel = plan["entries"], plan["moved"], plan["cancel"]
         late = [entry for entry in entries if entry[4] <= now]
         on_time = [entry for entry in entries if entry[4] > now]
@@ -360,7 +365,7 @@ class CustomerNotification(models.Model):
             return
         if not same:
             plan["entries"].append((rule, order, occurrence, now, due))
-        elif (same.state == "cancelled" and still_useful) or (
+        elif (same.state == "cancelled" and still_useful and not same.cancelled_by_hand) or (
             same.state == "queued" and same.due_at != due and max(same.due_at, due) > now
         ):
             # Back on its date, or the rule's lead time changed.
@@ -429,6 +434,7 @@ class CustomerNotification(models.Model):
         broken template never holds back the rest of the batch or of the queue.
         """
         to_send, unreachable = defaultdict(self.browse), defaultdict(self.browse)
+        link_failed = {}
         records = self._existing_records()
         for reason, notifications in self._split_obsolete(records).items():
             # Messages of an appointment are cancelled with it; others are skipped.
@@ -453,11 +459,19 @@ class CustomerNotification(models.Model):
                     }
             notification.write(values)
             if notification._needs_new_link():
-                notification._prepare_link(record, partner, channel, address)
+                try:
+                    with self.env.cr.savepoint():
+                        notification._prepare_link(record, partner, channel, address)
+                except Exception:  # pylint: disable=broad-exception-caught  # one message must not stop the others
+                    _logger.warning(
+                        "Customer notification %s: its link could not be made", notification.id, exc_info=True
+                    )
+                    link_failed[notification.id] = self._describe_error()
+                    continue
             to_send[notification.channel, notification._template()] |= notification
         for reason, notifications in unreachable.items():
             notifications._set_state("skipped", reason)
-        failed = {}
+        failed = dict(link_failed)
         for (channel, template), notifications in to_send.items():
             # A record appears once per rendering call: the recipient is chosen per record.
             for group in notifications._unique_record_groups():
@@ -672,7 +686,7 @@ class CustomerNotification(models.Model):
     def _recipient_candidates(self, record):
         """Who may receive this message, in the order they are tried."""
         self.ensure_one()
-        if self.communication_id:
+        if self.communication_id and not self._creates_link():
             return self.communication_id.partner_id
         if record._name == "repair.order":
             if self._creates_link():
@@ -705,11 +719,16 @@ class CustomerNotification(models.Model):
         if not candidates:
             return None, None, None, self.env._("There is no customer to send it to.")
         reasons = []
-        for partner in candidates:
-            for channel in self._channel_order(partner):
-                address, reason = partner._workshop_reachable(channel, automated=automated)
+        # First everyone on their first channel (their preferred one, for a rule on the preferred
+        # channel), then everyone on their second.
+        for rank in range(2):
+            for partner in candidates:
+                channels = self._channel_order(partner)
+                if rank >= len(channels):
+                    continue
+                address, reason = partner._workshop_reachable(channels[rank], automated=automated)
                 if address:
-                    return partner, channel, address, " ".join(reasons) or None
+                    return partner, channels[rank], address, " ".join(reasons) or None
                 reasons.append(reason)
         fallback = self._fallback_channel()
         if fallback:
@@ -941,9 +960,10 @@ class CustomerNotification(models.Model):
         retry._wake_job()
 
     def action_cancel(self):
-        self.filtered(lambda n: n.state == "queued")._set_state(
-            "cancelled", self.env._("Cancelled by %(user)s.", user=self.env.user.name)
-        )
+        """Cancel waiting messages for good: a later change of the appointment does not plan them again."""
+        queued = self.filtered(lambda n: n.state == "queued")
+        queued.cancelled_by_hand = True
+        queued._set_state("cancelled", self.env._("Cancelled by %(user)s.", user=self.env.user.name))
 
     def action_open_record(self):
         self.ensure_one()

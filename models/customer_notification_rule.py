@@ -179,6 +179,33 @@ class CustomerNotificationRule(models.Model):
             if TRIGGERS[rule.trigger].interval_required and not rule.interval_nbr:
                 raise ValidationError(self.env._("“%(rule)s” needs a time span greater than zero.", rule=rule.name))
 
+    @api.constrains("trigger", "active", "company_id")
+    def _check_one_link_rule_per_location(self):
+        """Two rules making the same kind of link would send each customer two links, the second replacing the first."""
+        for rule in self.filtered(lambda r: r.active and TRIGGERS[r.trigger].creates_link()):
+            if self.search_count(
+                [
+                    ("company_id", "=", rule.company_id.id),
+                    ("trigger", "=", rule.trigger),
+                    ("active", "=", True),
+                    ("id", "!=", rule.id),
+                ],
+                limit=1,
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(location)s already has a rule “%(trigger)s” switched on: change that one, or switch it off "
+                        "first.",
+                        location=rule.company_id.name,
+                        trigger=dict(self._fields["trigger"]._description_selection(self.env))[rule.trigger],
+                    )
+                )
+
+    @api.onchange("channel")
+    def _onchange_channel_preferred(self):
+        if self.channel == "preferred":
+            self.fallback_channel = False
+
     @api.constrains("channel", "fallback_channel", "mail_template_id", "sms_template_id", "model")
     def _check_templates(self):
         for rule in self:
@@ -207,13 +234,20 @@ class CustomerNotificationRule(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("channel") == "preferred":
+                vals["fallback_channel"] = False  # the other channel is the fallback
         rules = super().create(vals_list)
         self.env["customer.notification"]._on_record_event("changed", rules)
         return rules
 
     def write(self, vals):
-        if "trigger" in vals and self.filtered("builtin"):
-            raise UserError(self.env._("A built-in rule keeps its trigger: change its settings or switch it off."))
+        if {"trigger", "company_id"} & set(vals) and self.filtered("builtin"):
+            raise UserError(
+                self.env._("A built-in rule keeps its trigger and location: change its settings or switch it off.")
+            )
+        if vals.get("channel") == "preferred":
+            vals = dict(vals, fallback_channel=False)  # the other channel is the fallback
         result = super().write(vals)
         if {"trigger", "interval_nbr", "interval_unit", "active", "company_id"} & set(vals):
             self.env["customer.notification"]._on_record_event("changed", self)
@@ -232,8 +266,11 @@ class CustomerNotificationRule(models.Model):
         return super().unlink()
 
     @api.model
-    def _create_builtin_rules(self, companies=None):
-        """Give each location (all of them by default) the built-in rules it lacks, with their defaults."""
+    def _create_builtin_rules(self, companies=None, values_by_company=None):
+        """Give each location (all of them by default) the built-in rules it lacks, with their defaults.
+
+        `values_by_company`: {company id: {trigger: values}} that replace defaults (an upgrade keeps settings).
+        """
         if companies is None:
             companies = self.env["res.company"].search([])  # pylint: disable=no-search-all  # a few locations
         existing = {
@@ -250,6 +287,7 @@ class CustomerNotificationRule(models.Model):
                 values = {"company_id": company.id, "trigger": trigger, "builtin": True}
                 for fname, value in defaults.items():
                     values[fname] = self.env.ref(value).id if fname.endswith("template_id") else value
+                values.update((values_by_company or {}).get(company.id, {}).get(trigger, {}))
                 vals_list.append(values)
         return self.sudo().create(vals_list)
 
@@ -369,6 +407,14 @@ class CustomerNotificationRule(models.Model):
         created = self.browse()
         for rule in self:
             for company in companies - rule.company_id:
+                if rule.builtin:
+                    # Every location has its own built-in rule: it takes the settings, no second one is made.
+                    target = self.with_context(active_test=False).search(
+                        [("company_id", "=", company.id), ("builtin", "=", True), ("trigger", "=", rule.trigger)]
+                    )
+                    target.write(rule._settings_values())
+                    created |= target
+                    continue
                 if self._find_identical(rule, company):
                     continue
                 created |= rule.copy({"company_id": company.id, "name": rule.name})
@@ -385,6 +431,20 @@ class CustomerNotificationRule(models.Model):
                 "message": message,
                 "next": {"type": "ir.actions.act_window_close"},
             },
+        }
+
+    def _settings_values(self):
+        """What an administrator sets on a rule, to give another location's built-in rule the same."""
+        self.ensure_one()
+        return {
+            "active": self.active,
+            "interval_nbr": self.interval_nbr,
+            "interval_unit": self.interval_unit,
+            "working_hours_only": self.working_hours_only,
+            "channel": self.channel,
+            "fallback_channel": self.fallback_channel,
+            "mail_template_id": self.mail_template_id.id,
+            "sms_template_id": self.sms_template_id.id,
         }
 
     @api.model

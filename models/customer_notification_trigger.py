@@ -136,7 +136,7 @@ class _AppointmentTrigger(Trigger):
     """
 
     events = ("repair.order:created", "repair.order:changed", "customer.notification.rule:changed")
-    watched_fields = ("state", "schedule_date")
+    watched_fields = ("state", "schedule_date", "company_id")
     # The order states in which the message still makes sense.
     open_states = ("draft", "confirmed", "under_repair")
     # Booked closer to the appointment than the rule's lead time: send at once, or skip.
@@ -144,27 +144,35 @@ class _AppointmentTrigger(Trigger):
 
     def plan(self, queue, rules, records, event, before=None):
         if records._name == "customer.notification.rule":
-            records = queue._upcoming_orders(rules.company_id)
+            # The appointments ahead, and those the rules planned for (a rule moved to another location).
+            planned = queue.sudo().search([("rule_id", "in", rules.ids), ("state", "=", "queued")])
+            records = queue._upcoming_orders(rules.company_id) | planned.order_id
         elif event == "changed":
             records = records.filtered(
-                lambda o: (o.state, o.schedule_date) != (before[o.id]["state"], before[o.id]["schedule_date"])
+                lambda o: any(
+                    (o[fname].id if fname == "company_id" else o[fname]) != before[o.id][fname]
+                    for fname in self.watched_fields
+                )
             )
         queue._sync_appointment_messages(self, records, rules)
 
     def target(self, notification_model, rule, order, now):
         """The appointment a message of `rule` is for, or (None, why there is none)."""
         env = notification_model.env
+        reason = None
         if not rule.active:
-            return None, env._("The rule was switched off.")
-        if order.state == "cancel":
-            return None, env._("The work order was cancelled.")
-        if order.state == "done":
-            return None, env._("The work order is done.")
-        if order.state not in self.open_states:
-            return None, env._("The vehicle is already in the workshop.")
-        if not order.schedule_date or order.schedule_date <= now:
-            return None, env._("The appointment has no date ahead any more.")
-        return order.schedule_date, None
+            reason = env._("The rule was switched off.")
+        elif rule.company_id != order.company_id:
+            reason = env._("The rule belongs to another location.")
+        elif order.state == "cancel":
+            reason = env._("The work order was cancelled.")
+        elif order.state == "done":
+            reason = env._("The work order is done.")
+        elif order.state not in self.open_states:
+            reason = env._("The vehicle is already in the workshop.")
+        elif not order.schedule_date or order.schedule_date <= now:
+            reason = env._("The appointment has no date ahead any more.")
+        return (None, reason) if reason else (order.schedule_date, None)
 
     def occurrence(self, target):
         return f"appointment:{fields.Datetime.to_string(target)}"

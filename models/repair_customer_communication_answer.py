@@ -65,8 +65,13 @@ class RepairCustomerCommunication(models.Model):
         if communication and kind and communication.kind != kind:
             communication = communication.browse()
         if not communication:
-            raise UserError(self.env._("This link is not valid (any more). Please use the latest link you received."))
+            raise UserError(self._invalid_link_message())
         return communication
+
+    @api.model
+    def _invalid_link_message(self):
+        """The one answer to every link that opens nothing (malformed, unknown, expired, revoked, of another kind)."""
+        return self.env._("This link is not valid (any more). Please use the latest link you received.")
 
     def _record_opened(self, ip_address=False, user_agent=False):
         """The customer opened the link: "opened" from "sent" or "delivered", and the log says when and how."""

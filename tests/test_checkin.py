@@ -3,7 +3,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.base.tests.test_ir_cron import CronMixinCase
@@ -115,6 +115,68 @@ class TestCheckinInvitations(CronMixinCase, WorkshopCommon):
         with freeze_time(NOW):
             self.rule.interval_nbr = 5
         self.assertEqual(invitation.due_at, NOW + timedelta(days=15), "the rule's new lead time applies")
+
+    def test_a_rule_moved_to_another_location_takes_its_invitations_along(self):
+        order = self._order_at(NOW + timedelta(days=10))
+        invitation = self._invitations(order)
+        other_rule = self._checkin_rule(self.company_b)
+        with self.assertRaises(UserError):
+            self.rule.company_id = self.company_b
+        with freeze_time(NOW):
+            # A rule of one's own (not the built-in one) may move.
+            self.rule.write({"builtin": False})
+            other_rule.write({"builtin": False})
+            self.rule.company_id = self.company_b
+        self.assertEqual(invitation.state, "cancelled")
+        self.assertIn("another location", invitation.reason)
+
+    def test_one_check_in_rule_per_location_and_copies_update_the_builtin_one(self):
+        with self.assertRaises(ValidationError):
+            self.env["customer.notification.rule"].create(
+                {
+                    "company_id": self.company_a.id,
+                    "trigger": "checkin_invitation",
+                    "interval_nbr": 1,
+                    "interval_unit": "days",
+                    "channel": "email",
+                    "mail_template_id": self.rule.mail_template_id.id,
+                }
+            )
+        self.rule.write({"interval_nbr": 2, "channel": "sms"})
+        self._admin_in_both_locations()
+        self.rule.with_user(self.env.ref("base.user_admin")).action_copy_to_all_locations()
+        rule_b = self._checkin_rule(self.company_b)
+        self.assertEqual(len(rule_b), 1, "no second check-in rule")
+        self.assertEqual((rule_b.active, rule_b.interval_nbr, rule_b.channel), (True, 2, "sms"))
+
+    def _admin_in_both_locations(self):
+        admin = self.env.ref("base.user_admin")
+        admin.company_ids |= self.company_a | self.company_b
+
+    def test_a_manually_cancelled_invitation_stays_cancelled(self):
+        order = self._order_at(NOW + timedelta(days=10))
+        invitation = self._invitations(order)
+        invitation.action_cancel()
+        with freeze_time(NOW):
+            order.schedule_date = NOW + timedelta(days=11)
+            order.schedule_date = NOW + timedelta(days=10)
+        self.assertEqual(invitation.state, "cancelled", "a person cancelled it: not planned again")
+
+    def test_preferred_channel_is_tried_for_everyone_first(self):
+        """The owner's preferred e-mail comes before the driver's second channel."""
+        self.emile.write({"preferred_channel": "sms", "phone": "+32470112233", "accepts_automated_email": True})
+        self.owner.write({"preferred_channel": "email", "accepts_automated_email": True})
+        with freeze_time(NOW):
+            order = self._create_order(
+                self.company_a,
+                partner_id=self.owner.id,
+                driver_id=self.emile.id,
+                owner_id=self.owner.id,
+                schedule_date=NOW + timedelta(days=1),
+            )
+        self._run_job(NOW + timedelta(minutes=1))
+        checkin = self._checkins(order)
+        self.assertEqual((checkin.partner_id, checkin.channel), (self.owner, "email"))
 
     def test_created_inside_the_window_is_invited_at_once(self):
         with (

@@ -1,4 +1,5 @@
-"""Four real processes run the notification job at once on 5,000 due messages.
+"""Four real processes run the notification job at once on 5,000 due rule messages, 250 overviews
+sent by reception and 250 check-in invitations (each makes its link as it goes out).
 
 A single-transaction test cannot show concurrency: here each run is its own
 OS process with its own database connection, on the database named by
@@ -24,6 +25,7 @@ DB = os.environ.get("RCC_CONCURRENCY_DB")
 CONF = os.environ.get("RCC_ODOO_CONF")
 MESSAGES = 5_000
 ORDERS = 250
+LINKS = 250  # overviews reception sends, and check-in invitations
 WORKERS = 4
 
 pytestmark = pytest.mark.skipif(not (DB and CONF), reason="needs RCC_CONCURRENCY_DB and RCC_ODOO_CONF (make test)")
@@ -116,7 +118,42 @@ def _prepare(env):
                 "channel": rule.channel,
             }
         )
-    return env["customer.notification"].create(vals_list).ids
+    Notification = env["customer.notification"]
+    rule_messages = Notification.create(vals_list)
+    # Reception sends an overview on each finished order (queued as the send dialog queues it).
+    overviews = env["repair.customer.communication"].create(
+        [
+            {
+                "order_id": order.id,
+                "partner_id": order.partner_id.id,
+                "channel": "email",
+                "address": order.partner_id.email,
+            }
+            for order in orders[:LINKS]
+        ]
+    )
+    overviews._issue_token()
+    manual = Notification._queue_links(overviews, log=False)
+    # Appointments tomorrow: the built-in rule plans their check-in invitations, due at once.
+    checkin_rules = (
+        env["customer.notification.rule"]
+        .with_context(active_test=False)
+        .search([("builtin", "=", True), ("trigger", "=", "checkin_invitation")])
+    )
+    checkin_rules.write({"active": True})
+    booked = env["repair.order"].create(
+        [
+            {
+                "partner_id": partners[index % 10].id,
+                "driver_id": partners[index % 10].id,
+                "schedule_date": now + timedelta(days=1, minutes=index),
+            }
+            for index in range(LINKS)
+        ]
+    )
+    invitations = Notification.search([("order_id", "in", booked.ids), ("trigger", "=", "checkin_invitation")])
+    assert len(invitations) == LINKS and set(invitations.mapped("state")) == {"queued"}
+    return (rule_messages | manual | invitations).ids
 
 
 def _start(role):
@@ -148,7 +185,7 @@ def test_four_concurrent_runs_send_every_message_exactly_once():
     # The next run picks up whatever the killed one held, if the others had finished before it died.
     out, err = _start("worker").communicate(timeout=900)
     counts.append(int(out.split()[-1]))
-    assert sum(counts) == MESSAGES, counts
+    assert sum(counts) == MESSAGES + 2 * LINKS, counts
     assert sum(1 for count in counts[:WORKERS] if count) >= 2, f"the runs did share the work: {counts}"
 
     def check(env):
@@ -161,13 +198,21 @@ def test_four_concurrent_runs_send_every_message_exactly_once():
                 )
             )
         )
-        assert states == {"sent": MESSAGES}, states
+        assert states == {"sent": MESSAGES + 2 * LINKS}, states
         assert set(notifications.mapped("attempt_count")) == {1}
         messages = notifications.message_id
-        assert len(messages) == MESSAGES, "one message each, none shared"
+        assert len(messages) == MESSAGES + 2 * LINKS, "one message each, none shared"
         sms = env["sms.sms"].sudo().search_count([("mail_message_id", "in", messages.ids)])
         mails = env["mail.mail"].sudo().search_count([("mail_message_id", "in", messages.ids)])
-        assert (sms, mails) == (MESSAGES // 2, MESSAGES // 2)
+        assert (sms, mails) == (MESSAGES // 2, MESSAGES // 2 + 2 * LINKS)
+        # Each overview went out once, and each appointment got exactly one check-in link.
+        links = notifications.communication_id
+        assert len(links) == 2 * LINKS and set(links.mapped("state")) == {"sent"}, links.mapped("state")
+        checkins = links.filtered(lambda c: c.kind == "checkin")
+        assert len(checkins) == LINKS and len(checkins.order_id) == LINKS
+        assert not env["repair.customer.communication"].search_count(
+            [("order_id", "in", checkins.order_id.ids), ("kind", "=", "checkin"), ("id", "not in", checkins.ids)]
+        ), "a killed run's link did not survive it"
         # Nothing the killed run rendered survived it: no message without its notification.
         orphans = env["mail.message"].search_count(
             [

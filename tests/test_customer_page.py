@@ -4,9 +4,10 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
 
 from .common import WorkshopCommon
 
@@ -692,8 +693,36 @@ class TestCustomerAnswerMethods(HttpCase, WorkshopCommon):
                 self.assertIn("error", result)
         self.assertFalse(self.overview.signature)
 
+    def test_a_signature_refused_half_way_leaves_nothing(self):
+        """The signature is written, then confirming fails: the answer keeps neither."""
+        self.assertTrue(self._rpc("decide", {"line_id": self.pads.id, "decision": "accepted"})["ok"])
+        wipers = self.overview.line_ids - self.pads
+        self.assertTrue(self._rpc("decide", {"line_id": wipers.id, "decision": "declined"})["ok"])
+        signature = base64.b64encode(TestCustomerRemarks.PNG).decode()
+        Communication = type(self.env["repair.customer.communication"])
+        with patch.object(Communication, "_confirm_by_customer", side_effect=UserError("Something went wrong")):
+            result = self._rpc("sign", {"name": "Emile Dupré", "signature": signature})
+        self.assertEqual(result, {"error": "Something went wrong"})
+        self.overview.invalidate_recordset()
+        self.assertFalse(self.overview.signature, "the signature written before the failure was rolled back")
+        self.assertFalse(self.overview.signed_by)
+        self.assertEqual(self.overview.state, "sent")
+
+    def test_an_internal_error_text_never_reaches_the_visitor(self):
+        Communication = type(self.env["repair.customer.communication"])
+        with (
+            patch.object(
+                Communication, "_customer_confirm", side_effect=AccessError("repair.order(42,) uid 4 may not read")
+            ),
+            mute_logger("odoo.addons.repair_customer_communication.controllers.customer_page"),
+        ):
+            result = self._rpc("confirm", {})
+        self.assertFalse(result["ok"])
+        self.assertNotIn("repair.order", result["error"])
+        self.assertIn("not valid", result["error"])
+
     def test_a_refused_answer_leaves_nothing_half_saved(self):
-        """A remark refused after the link was opened and locked leaves no remark and no log line."""
+        """A remark refused after the link was opened leaves no remark and no log line."""
         self.url_open("/web/login")  # a session with its CSRF token
         page = self.opener.get(f"{self.base_url()}/workshop/c/{self.token}").text
         csrf = page.split('csrf_token: "')[1].split('"')[0]

@@ -38,10 +38,27 @@ class TestCheckinRuleMigration(WorkshopCommon):
             [self.company_a.id],
         )
         cr.execute("UPDATE res_company SET repair_checkin_enabled = false WHERE id = %s", [self.company_b.id])
-        # 19.0.1.0.0 had no built-in rules.
+        # 19.0.1.0.0 had no built-in rules, and a job of its own.
         rules = self._checkin_rule(self.company_a) | self._checkin_rule(self.company_b)
         rules.write({"builtin": False})
         rules.unlink()
+        self.old_job = self.env["ir.cron"].create(
+            {
+                "name": "Workshop: send online check-in invitations",
+                "model_id": self.env["ir.model"]._get_id("repair.order"),
+                "state": "code",
+                "code": "model.browse()",
+            }
+        )
+        self.env["ir.model.data"].create(
+            {
+                "module": "repair_customer_communication",
+                "name": "ir_cron_send_checkin_invitations",
+                "model": "ir.cron",
+                "res_id": self.old_job.id,
+                "noupdate": True,
+            }
+        )
         self.emile.accepts_automated_email = True
 
     def test_days_on_off_and_sent_invitations_are_kept(self):
@@ -54,9 +71,17 @@ class TestCheckinRuleMigration(WorkshopCommon):
                 kind="checkin",
             )
             checkin.write({"state": "sent", "sent_at": NOW})
+            # ... and had found nobody to invite for this one.
+            unreachable = self._create_customer_order(
+                [("Oil", "scheduled", 10.0)], customer=self.owner, schedule_date=NOW + timedelta(days=1)
+            )
+            elsewhere = self._create_order(
+                self.company_b, partner_id=self.emile.id, driver_id=self.emile.id, schedule_date=NOW + timedelta(days=1)
+            )
             self.env.flush_all()
             self.env.cr.execute(
-                "UPDATE repair_order SET checkin_invited_for = schedule_date WHERE id = %s", [invited.id]
+                "UPDATE repair_order SET checkin_invited_for = schedule_date WHERE id IN %s",
+                [(invited.id, unreachable.id)],
             )
             self.env.invalidate_all()
             _load_migration().migrate(self.env.cr, "19.0.1.0.0")
@@ -67,12 +92,14 @@ class TestCheckinRuleMigration(WorkshopCommon):
         messages = self.env["customer.notification"].search([("rule_id", "=", rule_a.id)])
         sent = messages.filtered(lambda n: n.order_id == invited)
         self.assertEqual((sent.state, sent.communication_id), ("sent", checkin), "not invited twice")
+        skipped = messages.filtered(lambda n: n.order_id == unreachable)
+        self.assertEqual(skipped.state, "skipped", "nobody reachable then: not sent now either")
         planned = messages.filtered(lambda n: n.order_id == not_yet)
         self.assertEqual((planned.state, planned.due_at), ("queued", NOW + timedelta(days=4)))
+        notes = planned.order_id.message_ids.filtered(lambda m: "Check-in" in (m.body or ""))
+        self.assertEqual(len(notes), 1, "planned once: no second note for the migrated lead time")
         self.assertFalse(
-            self.env.ref("repair_customer_communication.ir_cron_send_checkin_invitations", raise_if_not_found=False)
+            self.env["customer.notification"].search([("order_id", "=", elsewhere.id)]),
+            "a location that had check-in off plans nothing",
         )
-
-    def test_a_new_database_is_not_migrated(self):
-        _load_migration().migrate(self.env.cr, None)
-        self.assertFalse(self._checkin_rule(self.company_a), "an install runs the data file instead")
+        self.assertFalse(self.old_job.exists(), "the former job is gone")
