@@ -115,6 +115,7 @@ class CustomerNotification(models.Model):
     )
     body = fields.Html(related="message_id.body", string="Content")
     cancelled_by_hand = fields.Boolean(
+        "Cancelled by hand",
         readonly=True, help="Cancelled by a person: a change of its event does not plan it again."
     )
 
@@ -817,8 +818,11 @@ class CustomerNotification(models.Model):
                     "message_id": message_by_notification[notification.id].id,
                 }
             )
-        for notification in self.filtered("communication_id"):
-            notification.communication_id._on_handed_over(notification)
+        carrying = self.filtered("communication_id")
+        for channel, notifications in carrying.grouped("channel").items():
+            notifications.communication_id._on_handed_over(
+                {n.communication_id.id: n.message_id for n in notifications}, channel
+            )
 
     # ------------------------------------------------------------------
     # What the providers answer

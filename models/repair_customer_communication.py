@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -196,20 +197,24 @@ class RepairCustomerCommunication(models.Model):
 
     def _log_event(self, event_type, **values):
         """Append to the communication log of the work order."""
-        events = self.env["repair.customer.event"].sudo()
-        for communication in self:
-            events |= events.create(
-                {
-                    "order_id": communication.order_id.id,
-                    "communication_id": communication.id,
-                    "event_type": event_type,
-                    "partner_id": communication.partner_id.id,
-                    "channel": communication.channel,
-                    "address": communication.address,
-                    **values,
-                }
+        return (
+            self.env["repair.customer.event"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "order_id": communication.order_id.id,
+                        "communication_id": communication.id,
+                        "event_type": event_type,
+                        "partner_id": communication.partner_id.id,
+                        "channel": communication.channel,
+                        "address": communication.address,
+                        **values,
+                    }
+                    for communication in self
+                ]
             )
-        return events
+        )
 
     def _snapshot_items(self, items):
         """Record the items as the customer will see them in this version."""
@@ -266,37 +271,55 @@ class RepairCustomerCommunication(models.Model):
             raise UserError(failed[0].reason or self.env._("The message could not be sent."))
         return notifications
 
-    def _on_handed_over(self, notification):
-        """The queue handed this link's message to Odoo's mail or SMS queue: it counts as sent.
+    def _on_handed_over(self, message_by_communication, channel):
+        """The queue handed these links' messages to Odoo's mail or SMS queue: they count as sent.
 
-        Older versions of the same kind are replaced only now, so that an old link keeps
-        working until the new one has actually gone out.
+        `message_by_communication`: {communication id: its mail.message}. Older versions of
+        the same kind are replaced only now, so that an old link keeps working until the new
+        one has actually gone out. Done for the whole batch at once (one write per value,
+        one log and one chatter note per work order).
         """
-        self.ensure_one()
-        resend = bool(self.sent_at)
-        values = {"sent_at": fields.Datetime.now()}
-        if self.state == "draft":
-            values["state"] = "sent"
-        if notification.channel == "sms":
-            values["sms_message_id"] = notification.message_id.id
-        self.write(values)
-        older = self.order_id.communication_ids.filtered(
-            lambda c: c.kind == self.kind and c.id < self.id and c.state not in ("superseded", "revoked")
+        now = fields.Datetime.now()
+        resent = self.filtered("sent_at")
+        self.filtered(lambda c: c.state == "draft").write({"state": "sent"})
+        self.write({"sent_at": now})
+        if channel == "sms":
+            for communication in self:
+                communication.sms_message_id = message_by_communication[communication.id]
+        older = self.search(
+            [
+                ("order_id", "in", self.order_id.ids),
+                ("kind", "in", list(set(self.mapped("kind")))),
+                ("state", "not in", ("superseded", "revoked")),
+                ("id", "not in", self.ids),
+            ]
         )
+        replaced_by = defaultdict(self.browse)
         for previous in older:
-            previous.write({"superseded_by_id": self.id, "state": "superseded"})
-            previous._log_event("superseded")
-        self._log_event("resent" if resend else "sent")
-        if notification.channel == "email":
-            self.order_id.sudo().message_post(
-                body=Markup("%s")
-                % self.env._(
-                    "%(kind)s sent by e-mail to %(name)s (%(address)s).",
-                    kind=dict(self._fields["kind"]._description_selection(self.env))[self.kind],
-                    name=self.partner_id.display_name,
-                    address=self.address,
-                ),
-                subtype_xmlid="mail.mt_note",
+            newer = self.filtered(
+                lambda c, p=previous: c.order_id == p.order_id and c.kind == p.kind and c.id > p.id
+            ).sorted("id")[-1:]
+            if newer:
+                replaced_by[newer] |= previous
+        for newer, previous in replaced_by.items():
+            previous.write({"superseded_by_id": newer.id, "state": "superseded"})
+        self.browse().union(*replaced_by.values())._log_event("superseded")
+        resent._log_event("resent")
+        (self - resent)._log_event("sent")
+        if channel == "email":
+            kinds = dict(self._fields["kind"]._description_selection(self.env))
+            notes = defaultdict(list)
+            for communication in self:
+                notes[communication.order_id.id].append(
+                    self.env._(
+                        "%(kind)s sent by e-mail to %(name)s (%(address)s).",
+                        kind=kinds[communication.kind],
+                        name=communication.partner_id.display_name,
+                        address=communication.address,
+                    )
+                )
+            self.order_id.sudo()._message_log_batch(
+                bodies={order_id: Markup("<br/>").join(lines) for order_id, lines in notes.items()}
             )
         self.env["customer.notification"]._on_record_event("sent", self)
 
