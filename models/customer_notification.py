@@ -115,8 +115,7 @@ class CustomerNotification(models.Model):
     )
     body = fields.Html(related="message_id.body", string="Content")
     cancelled_by_hand = fields.Boolean(
-        "Cancelled by hand",
-        readonly=True, help="Cancelled by a person: a change of its event does not plan it again."
+        "Cancelled by hand", readonly=True, help="Cancelled by a person: a change of its event does not plan it again."
     )
 
     _occurrence_unique = models.Constraint(
