@@ -431,10 +431,9 @@ class CustomerNotification(models.Model):
         Each group of messages rendered together is handed over in a savepoint; if
         the group fails, its messages are handed over one by one, each in its own
         savepoint, and only those that fail are marked failed (with a to-do): one
-        broken template never holds back the rest of the batch or of the queue.
+        broken template never holds back the rest of the batch or of the queue. The
+        links the messages make are made the same way.
         """
-        to_send, unreachable = defaultdict(self.browse), defaultdict(self.browse)
-        link_failed = {}
         records = self._existing_records()
         for reason, notifications in self._split_obsolete(records).items():
             # Messages of an appointment are cancelled with it; others are skipped.
@@ -443,7 +442,32 @@ class CustomerNotification(models.Model):
             )
         live = self.filtered(lambda n: n.state == "queued")
         self._prefetch_recipients(records)
-        for notification in live:
+        addressed, link_points = live._address(records)
+        failed = {}
+        for group in self.browse(n.id for n in link_points)._unique_record_groups():
+            failed.update(group._prepare_links_isolated(link_points))
+        to_send = defaultdict(self.browse)
+        for notification in addressed.filtered(lambda n: n.id not in failed):
+            to_send[notification.channel, notification._template()] |= notification
+        for (channel, template), notifications in to_send.items():
+            # A record appears once per rendering call: the recipient is chosen per record.
+            for group in notifications._unique_record_groups():
+                failed.update(group._hand_over_isolated(channel, template))
+        self.browse(failed)._fail_to_hand_over(failed)
+        if any(channel == "sms" for channel, _template in to_send):
+            self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger()
+        if any(channel == "email" for channel, _template in to_send):
+            self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+
+    def _address(self, records):
+        """Choose each message's recipient, address and channel; those nobody may receive are skipped.
+
+        Returns (the addressed messages, {message: (order, partner, channel, address)} of the
+        links still to make for them).
+        """
+        addressed, unreachable = self.browse(), defaultdict(self.browse)
+        link_points = {}
+        for notification in self:
             record = records[notification.id]
             partner, channel, address, reason = notification._choose_recipient(record)
             if not partner:
@@ -459,28 +483,11 @@ class CustomerNotification(models.Model):
                     }
             notification.write(values)
             if notification._needs_new_link():
-                try:
-                    with self.env.cr.savepoint():
-                        notification._prepare_link(record, partner, channel, address)
-                except Exception:  # pylint: disable=broad-exception-caught  # one message must not stop the others
-                    _logger.warning(
-                        "Customer notification %s: its link could not be made", notification.id, exc_info=True
-                    )
-                    link_failed[notification.id] = self._describe_error()
-                    continue
-            to_send[notification.channel, notification._template()] |= notification
+                link_points[notification] = (record, partner, channel, address)
+            addressed |= notification
         for reason, notifications in unreachable.items():
             notifications._set_state("skipped", reason)
-        failed = dict(link_failed)
-        for (channel, template), notifications in to_send.items():
-            # A record appears once per rendering call: the recipient is chosen per record.
-            for group in notifications._unique_record_groups():
-                failed.update(group._hand_over_isolated(channel, template))
-        self.browse(failed)._fail_to_hand_over(failed)
-        if any(channel == "sms" for channel, _template in to_send):
-            self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger()
-        if any(channel == "email" for channel, _template in to_send):
-            self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+        return addressed, link_points
 
     def _hand_over_isolated(self, channel, template):
         """Hand the group over; {id: reason} of the messages that could not be, each alone in a savepoint."""
@@ -761,14 +768,48 @@ class CustomerNotification(models.Model):
         communication = self.communication_id
         return self._creates_link() and (not communication or communication.channel != self.channel)
 
-    def _prepare_link(self, order, partner, channel, address):
-        """The new customer link this message brings (a new version: a previous one's link leads to it)."""
-        self.ensure_one()
-        roles = {order.driver_id: "driver", order.owner_id: "owner", order.contractor_id: "contractor"}
-        point = {"role": roles.get(partner, "customer"), "partner": partner, "channel": channel, "address": address}
-        communication = order._prepare_customer_communication(point, kind=self.kind)
-        communication._issue_token()
-        self.communication_id = communication
+    def _prepare_links_isolated(self, link_points):
+        """Make the links of these messages, all at once in a savepoint; if that fails, one by one.
+
+        Returns {id: reason} of the messages whose link could not be made: they fail alone.
+        """
+        if not self:
+            return {}
+        try:
+            with self.env.cr.savepoint():
+                self._prepare_links(link_points)
+            return {}
+        except Exception:  # pylint: disable=broad-exception-caught  # one message must not stop the others
+            if len(self) == 1:
+                _logger.warning("Customer notification %s: its link could not be made", self.id, exc_info=True)
+                return {self.id: self._describe_error()}
+        failed = {}
+        for notification in self:
+            failed.update(notification._prepare_links_isolated(link_points))
+        return failed
+
+    def _prepare_links(self, link_points):
+        """The new customer link each message brings, made together (a new version: a previous link leads to it)."""
+        by_kind = defaultdict(self.browse)
+        for notification in self:
+            by_kind[notification.kind] |= notification
+        for kind, notifications in by_kind.items():
+            points = {}
+            for notification in notifications:
+                order, partner, channel, address = link_points[notification]
+                roles = {order.driver_id: "driver", order.owner_id: "owner", order.contractor_id: "contractor"}
+                points[order.id] = {
+                    "role": roles.get(partner, "customer"),
+                    "partner": partner,
+                    "channel": channel,
+                    "address": address,
+                }
+            orders = self.env["repair.order"].browse(points)
+            communications = orders._prepare_customer_communications(points, kind=kind)
+            communications._issue_token()
+            by_order = {communication.order_id.id: communication for communication in communications}
+            for notification in notifications:
+                notification.communication_id = by_order[link_points[notification][0].id]
 
     def _hand_to_mail_queue(self, template):
         """Render through the template in batch (Odoo's `send_mail_batch`), to the chosen recipient only."""

@@ -218,6 +218,10 @@ class RepairCustomerCommunication(models.Model):
 
     def _snapshot_items(self, items):
         """Record the items as the customer will see them in this version."""
+        return self.env["repair.customer.communication.line"].sudo().create(self._snapshot_values(items))
+
+    def _snapshot_values(self, items):
+        """The values of the lines that record `items` as the customer will see them in this version."""
         self.ensure_one()
         previous_lines = {line.work_item_id.id: line for line in self.previous_id.line_ids}
         values = []
@@ -249,7 +253,7 @@ class RepairCustomerCommunication(models.Model):
                     "contact_question": previous.contact_question if previous and not changed else False,
                 }
             )
-        return self.env["repair.customer.communication.line"].sudo().create(values)
+        return values
 
     def _send(self):
         """Send the link now, through the one customer message queue (reception sends or re-sends).

@@ -261,28 +261,42 @@ class RepairOrder(models.Model):
         The version before it is superseded once this one goes out: its link then leads to this one.
         """
         self.ensure_one()
-        Communication = self.env["repair.customer.communication"]
-        previous = self._current_communication(kind)
-        partner = point["partner"]
-        versions = self.communication_ids.filtered(lambda c: c.kind == kind).mapped("version")
-        communication = Communication.create(
-            {
-                "order_id": self.id,
-                "kind": kind,
-                "version": max(versions, default=0) + 1,
-                "previous_id": previous.id,
-                "partner_id": partner.id,
-                "recipient_role": point.get("role", "customer"),
-                "channel": point["channel"],
-                "address": point["address"],
-                "lang": partner.lang or self.env.lang,
-                "note": note,
-                "show_prices": self.company_id.repair_show_prices,
-            }
-        )
+        return self._prepare_customer_communications({self.id: point}, note=note, kind=kind)
+
+    def _prepare_customer_communications(self, points, note=False, kind="overview"):
+        """A new version of the communication of each order for its contact point ({order id: point}), at once."""
+        vals_list = []
+        for order in self:
+            point = points[order.id]
+            partner = point["partner"]
+            versions = order.communication_ids.filtered(lambda c: c.kind == kind).mapped("version")
+            vals_list.append(
+                {
+                    "order_id": order.id,
+                    "kind": kind,
+                    "version": max(versions, default=0) + 1,
+                    "previous_id": order._current_communication(kind).id,
+                    "partner_id": partner.id,
+                    "recipient_role": point.get("role", "customer"),
+                    "channel": point["channel"],
+                    "address": point["address"],
+                    "lang": partner.lang or self.env.lang,
+                    "note": note,
+                    "show_prices": order.company_id.repair_show_prices,
+                }
+            )
+        communications = self.env["repair.customer.communication"].create(vals_list)
         if kind in ("overview", "checkin"):
-            communication._snapshot_items(self.work_item_ids.filtered("visible_to_customer"))
-        return communication
+            self.env["repair.customer.communication.line"].sudo().create(
+                [
+                    values
+                    for communication in communications
+                    for values in communication._snapshot_values(
+                        communication.order_id.work_item_ids.filtered("visible_to_customer")
+                    )
+                ]
+            )
+        return communications
 
     def _get_preferred_contact_point(self, points=None, automated=False):
         """The address to pre-select: the first one on its owner's preferred channel the policy allows."""

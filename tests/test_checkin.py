@@ -178,6 +178,26 @@ class TestCheckinInvitations(CronMixinCase, WorkshopCommon):
         checkin = self._checkins(order)
         self.assertEqual((checkin.partner_id, checkin.channel), (self.owner, "email"))
 
+    def test_a_link_that_cannot_be_made_fails_alone(self):
+        good = self._order_at(NOW + timedelta(days=1))
+        bad = self._order_at(NOW + timedelta(days=1))
+        Communication = type(self.env["repair.customer.communication"])
+        original = Communication._snapshot_values
+
+        def snapshot(communication, items):
+            if communication.order_id == bad:
+                raise ValueError("item snapshot failed")
+            return original(communication, items)
+
+        with patch.object(Communication, "_snapshot_values", snapshot):
+            self._run_job(NOW + timedelta(minutes=1))
+        self.assertEqual(self._checkins(good).state, "sent")
+        failed = self._invitations(bad)
+        self.assertEqual(failed.state, "failed")
+        self.assertIn("item snapshot failed", failed.reason)
+        self.assertFalse(self._checkins(bad), "nothing of the failed link is kept")
+        self.assertTrue(bad.activity_ids, "a to-do for the person in charge")
+
     def test_created_inside_the_window_is_invited_at_once(self):
         with (
             freeze_time(NOW),
