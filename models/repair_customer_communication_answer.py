@@ -90,11 +90,12 @@ class RepairCustomerCommunication(models.Model):
         line = self._customer_line(line_id)
         if decision not in line._allowed_decisions():
             raise UserError(self.env._("This choice is not available for this item."))
-        if reason is not None and not isinstance(reason, str):
+        # The page sends false for an empty reason or question.
+        if reason not in (None, False) and not isinstance(reason, str):
             raise UserError(self.env._("Please choose one of the reasons offered."))
         if decision == "declined" and reason and reason not in dict(DECLINE_REASONS):
             raise UserError(self.env._("Please choose one of the reasons offered."))
-        if question is not None and not isinstance(question, str):
+        if question not in (None, False) and not isinstance(question, str):
             raise UserError(self.env._("Your question could not be read: please type it again."))
         if question and len(question) > MAX_QUESTION_LENGTH:
             raise UserError(

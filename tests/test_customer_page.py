@@ -686,7 +686,9 @@ class TestCustomerAnswerMethods(HttpCase, WorkshopCommon):
                 self.assertFalse(result["ok"])
                 self.assertIsInstance(result["error"], str)
         self.assertFalse(self.pads.decision, "nothing was saved")
-        self.assertTrue(self._rpc("decide", {"line_id": self.pads.id, "decision": "accepted"})["ok"])
+        # What the page itself sends for an item without reason or question.
+        params = {"line_id": self.pads.id, "decision": "accepted", "reason": False, "question": False}
+        self.assertTrue(self._rpc("decide", params)["ok"])
         for signature in (None, 5, ["x"], "not base64!"):
             with self.subTest(signature=signature):
                 result = self._rpc("sign", {"name": "Emile", "signature": signature})
