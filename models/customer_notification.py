@@ -790,10 +790,12 @@ class CustomerNotification(models.Model):
 
     def _prepare_links(self, link_points):
         """The new customer link each message brings, made together (a new version: a previous link leads to it)."""
-        by_kind = defaultdict(self.browse)
-        for notification in self:
-            by_kind[notification.kind] |= notification
-        for kind, notifications in by_kind.items():
+        by_kind_and_round = defaultdict(self.browse)
+        # One link per order and call: messages of the same order go in separate rounds.
+        for index, group in enumerate(self._unique_record_groups()):
+            for notification in group:
+                by_kind_and_round[notification.kind, index] |= notification
+        for (kind, _round), notifications in by_kind_and_round.items():
             points = {}
             for notification in notifications:
                 order, partner, channel, address = link_points[notification]

@@ -295,7 +295,6 @@ class RepairCustomerCommunication(models.Model):
                 ("order_id", "in", self.order_id.ids),
                 ("kind", "in", list(set(self.mapped("kind")))),
                 ("state", "not in", ("superseded", "revoked")),
-                ("id", "not in", self.ids),
             ]
         )
         replaced_by = defaultdict(self.browse)
