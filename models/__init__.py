@@ -7,7 +7,6 @@ from . import customer_notification_rule
 from . import fleet_vehicle
 from . import ir_qweb
 from . import mail_mail
-from . import mail_template
 from . import repair_checkin_choice
 from . import repair_checkin_service
 from . import repair_customer_agreement

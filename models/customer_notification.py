@@ -7,12 +7,11 @@ from datetime import timedelta
 import psycopg2.errors
 from markupsafe import Markup
 
-from odoo import api, fields, models
-from odoo.tools import SQL, format_datetime, split_every
+from odoo import Command, api, fields, models
+from odoo.tools import SQL, email_normalize, format_datetime, split_every
 
 from .customer_notification_rule import RULE_CHANNELS
 from .customer_notification_trigger import RULE_TRIGGERS, TRIGGERS, watched_fields
-from .ir_qweb import COMPILED_TEMPLATES_KEY
 
 _logger = logging.getLogger(__name__)
 
@@ -549,12 +548,12 @@ class CustomerNotification(models.Model):
             return self.env.ref(f"repair_customer_communication.mail_template_{kind}")
         return self.env.ref(f"repair_customer_communication.sms_template_{kind}")
 
-    def _render_record(self, template):
-        """The record a template renders: the customer link for the link's templates, else the document."""
+    def _render_record_id(self, model):
+        """The id of the record a template of `model` renders: the customer link for the link's templates, else the document."""
         self.ensure_one()
-        if template.model == "repair.customer.communication":
-            return self.communication_id
-        return self.env[self.res_model].browse(self.res_id)
+        if model == "repair.customer.communication":
+            return self.communication_id.id
+        return self.res_id
 
     def _unique_record_groups(self):
         groups = []
@@ -814,40 +813,77 @@ class CustomerNotification(models.Model):
                 notification.communication_id = by_order[link_points[notification][0].id]
 
     def _hand_to_mail_queue(self, template):
-        """Render through the template in batch (Odoo's `send_mail_batch`), to the chosen recipient only."""
-        render_ids = {n.id: n._render_record(template).id for n in self}
-        context = {COMPILED_TEMPLATES_KEY: {}}
-        if template.model != "repair.customer.communication":
-            # A link's own templates write to the link's address; a rule's template is made to follow the choice.
-            context["customer_notification_recipients"] = {render_ids[n.id]: (n.partner_id.id, n.address) for n in self}
-        mails = template.with_context(**context).send_mail_batch(list(render_ids.values()))
-        message_by_render_id = {mail.res_id: mail.mail_message_id for mail in mails}
-        self._mark_sent({n.id: message_by_render_id[render_ids[n.id]] for n in self})
+        """Odoo's template mailing (`send_mail_batch`), then each e-mail addressed to the chosen recipient only.
+
+        Each QWeb body is compiled once for the whole group (`ir.qweb._compiling_bodies_once`).
+        """
+        render_ids = {n.id: n._render_record_id(template.model) for n in self}
+        mails = self.env["ir.qweb"]._compiling_bodies_once(template).send_mail_batch(list(render_ids.values()))
+        mail_by_render_id = {mail.res_id: mail for mail in mails}
+        mail_by_notification = {n.id: mail_by_render_id[render_ids[n.id]] for n in self}
+        self._address_mails(mail_by_notification)
+        self._mark_sent({n_id: mail.mail_message_id for n_id, mail in mail_by_notification.items()})
+
+    def _address_mails(self, mail_by_notification):
+        """Make each e-mail go to the address the contact policy chose for its message, and nowhere else.
+
+        Odoo addresses a template's e-mail from the template's own recipient fields (the
+        order's customer, say), while the queue chose one address per message (the
+        driver, a professional address). The e-mails are still in Odoo's outgoing queue:
+        those addressed otherwise are re-addressed before they leave; the others, the
+        usual case, are left as Odoo made them.
+        """
+        for notification in self:
+            mail = mail_by_notification[notification.id]
+            partner, address = notification.partner_id, email_normalize(notification.address)
+            to_partner = email_normalize(partner.email) == address
+            if not mail.email_cc and (
+                (to_partner and mail.recipient_ids == partner and not mail.email_to)
+                or (not mail.recipient_ids and email_normalize(mail.email_to or "") == address)
+            ):
+                continue
+            if to_partner:
+                mail.write({"recipient_ids": [Command.set(partner.ids)], "email_to": False, "email_cc": False})
+            else:
+                mail.write({"recipient_ids": [Command.clear()], "email_to": notification.address, "email_cc": False})
 
     def _hand_to_sms_queue(self, template):
-        """Render in batch, log each SMS on its record, queue it: Odoo's mass SMS composer, minus its recipients."""
-        render_ids = {n.id: n._render_record(template).id for n in self}
-        bodies = template._render_field("body", list(render_ids.values()), compute_lang=True)
-        records = self.env[self[:1].res_model].browse(self.mapped("res_id"))
-        body_by_res_id = {n.res_id: bodies[render_ids[n.id]] for n in self}
-        messages = records._message_log_batch(
-            bodies={res_id: Markup("<p>%s</p>") % body for res_id, body in body_by_res_id.items()},
-            message_type="sms",
-        )
-        message_by_res_id = {message.res_id: message for message in messages}
-        self.env["sms.sms"].sudo().create(
-            [
+        """Odoo's SMS composer in mass mode, with the queue's recipients (`customer.notification.sms.composer`).
+
+        SMS Odoo refuses (a blacklisted or unreadable number) are settled as a refusal
+        from the provider would be: the fallback channel, or failed with a to-do. The
+        same text twice to one number in one send goes once; the other is skipped.
+        """
+        render_ids = [n._render_record_id(template.model) for n in self]
+        composer = (
+            self.env["customer.notification.sms.composer"]
+            .sudo()
+            .create(
                 {
-                    "body": body_by_res_id[n.res_id],
-                    "number": n.address,
-                    "partner_id": n.partner_id.id,
-                    "mail_message_id": message_by_res_id[n.res_id].id,
-                    "state": "outgoing",
+                    "composition_mode": "mass",
+                    "res_model": template.model,
+                    "res_ids": repr(render_ids),
+                    "template_id": template.id,
+                    "mass_keep_log": False,
+                    "mass_force_send": False,
+                    "notification_ids": [Command.set(self.ids)],
                 }
-                for n in self
-            ]
+            )
         )
+        sms_all = composer._action_send_sms()
+        message_by_res_id = {sms.mail_message_id.res_id: sms.mail_message_id for sms in sms_all}
         self._mark_sent({n.id: message_by_res_id[n.res_id] for n in self})
+        refused = sms_all.filtered(lambda sms: sms.state != "outgoing")
+        if not refused:
+            return
+        labels = dict(refused._fields["failure_type"]._description_selection(self.env))
+        for failure_type, sms in refused.grouped("failure_type").items():
+            if failure_type == "sms_duplicate":
+                self.filtered(lambda n, messages=sms.mail_message_id: n.message_id in messages)._set_state(
+                    "skipped", self.env._("The same text went to this number in the same send.")
+                )
+                continue
+            self._on_delivery_result(sms.mail_message_id, failure_type or "unknown", labels.get(failure_type))
 
     def _mark_sent(self, message_by_notification):
         now = fields.Datetime.now()

@@ -282,31 +282,6 @@ class TestNotificationDelivery(NotificationCommon):
         second = self._notifications(self.delivery_order) - first
         self.assertEqual(second.state, "sent")
 
-    def test_a_batch_compiles_the_mail_body_once_and_renders_it_as_odoo_does(self):
-        from odoo.addons.base.models.ir_qweb import IrQweb
-
-        from ..models.ir_qweb import COMPILED_TEMPLATES_KEY
-
-        orders = self.delivery_order | self._create_customer_order([], customer=self.owner)
-        orders |= self._create_customer_order([], customer=self.other_customer)
-        orders.write({"state": "done"})
-        template = self.mail_status
-        odoo_bodies = template._render_field("body_html", orders.ids, compute_lang=True)
-        compiled = []
-        original = IrQweb._generate_code_uncached
-
-        def counting(qweb, template_ref):
-            compiled.append(template_ref)
-            return original(qweb, template_ref)
-
-        with patch.object(IrQweb, "_generate_code_uncached", counting):
-            bodies = template.with_context(**{COMPILED_TEMPLATES_KEY: {}})._render_field(
-                "body_html", orders.ids, compute_lang=True
-            )
-        self.assertEqual(bodies, odoo_bodies)
-        self.assertEqual(len(compiled), 1)
-        self.assertIn(self.owner.name, bodies[orders[1].id])
-
     def test_to_dos_go_to_someone_of_the_location(self):
         order = self.delivery_order
         order.user_id = False
