@@ -549,7 +549,7 @@ class CustomerNotification(models.Model):
         return self.env.ref(f"repair_customer_communication.sms_template_{kind}")
 
     def _render_record_id(self, model):
-        """The id of the record a template of `model` renders: the customer link for the link's templates, else the document."""
+        """Id of the record a template of `model` renders: the customer link for its templates, else the document."""
         self.ensure_one()
         if model == "repair.customer.communication":
             return self.communication_id.id

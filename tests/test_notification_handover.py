@@ -87,7 +87,8 @@ class TestNotificationHandover(NotificationCommon):
         with self.mockSMSGateway():
             self._run_job()
         self.assertEqual(set(notifications.mapped("state")), {"sent"})
-        for notification, order, partner in zip(notifications, (self.order, second_order), (self.emile, self.owner)):
+        expected = zip(notifications, (self.order, second_order), (self.emile, self.owner), strict=True)
+        for notification, order, partner in expected:
             sms = self._sms_of(notification)
             self.assertEqual(sms.state, "outgoing")
             self.assertEqual(sms.number, partner.phone)
@@ -186,9 +187,11 @@ class TestNotificationHandover(NotificationCommon):
             lambda: template._render_field("body_html", orders.ids, compute_lang=True)
         )
         bodies, compiles = self._count_compiles(
-            lambda: self.env["ir.qweb"]
-            ._compiling_bodies_once(template)
-            ._render_field("body_html", orders.ids, compute_lang=True)
+            lambda: (
+                self.env["ir.qweb"]
+                ._compiling_bodies_once(template)
+                ._render_field("body_html", orders.ids, compute_lang=True)
+            )
         )
         self.assertEqual(bodies, odoo_bodies)
         self.assertEqual(odoo_compiles, 3, "Odoo compiles the body for each record")
@@ -202,9 +205,11 @@ class TestNotificationHandover(NotificationCommon):
         template = self.mail_status
         odoo_bodies = template._render_field("body_html", orders.ids, compute_lang=True)
         bodies, compiles = self._count_compiles(
-            lambda: self.env["ir.qweb"]
-            ._compiling_bodies_once(template)
-            ._render_field("body_html", orders.ids, compute_lang=True)
+            lambda: (
+                self.env["ir.qweb"]
+                ._compiling_bodies_once(template)
+                ._render_field("body_html", orders.ids, compute_lang=True)
+            )
         )
         self.assertEqual(bodies, odoo_bodies)
         self.assertEqual(compiles, 2, "one compiled body per language, never one language's for another")
@@ -220,9 +225,11 @@ class TestNotificationHandover(NotificationCommon):
         )
         self.assertEqual(compiles, 3)
         _bodies, compiles = self._count_compiles(
-            lambda: self.env["ir.qweb"]
-            ._compiling_bodies_once(template)
-            ._render_field("body_html", orders.ids, compute_lang=True)
+            lambda: (
+                self.env["ir.qweb"]
+                ._compiling_bodies_once(template)
+                ._render_field("body_html", orders.ids, compute_lang=True)
+            )
         )
         self.assertEqual(compiles, 1, "a new hand-over compiles afresh")
 

@@ -64,11 +64,11 @@ class CustomerNotificationSmsComposer(models.TransientModel):
 
     def _prepare_mass_sms(self, records, sms_record_values):
         by_record = self._notification_by_record()
-        notifications = self.notification_ids.browse([by_record[record.id].id for record in records])
-        documents = self.env[notifications[:1].res_model].browse(notifications.mapped("res_id"))
-        bodies = self._prepare_log_body_values({n.res_id: sms_record_values[r.id] for n, r in zip(notifications, records)})
+        pairs = [(by_record[record.id], record) for record in records]
+        documents = self.env[pairs[0][0].res_model].browse([notification.res_id for notification, _record in pairs])
+        bodies = self._prepare_log_body_values({n.res_id: sms_record_values[record.id] for n, record in pairs})
         messages = documents._message_log_batch(bodies=bodies, message_type="sms")
         message_by_document = {message.res_id: message for message in messages}
-        for notification, record in zip(notifications, records):
+        for notification, record in pairs:
             sms_record_values[record.id]["mail_message_id"] = message_by_document[notification.res_id].id
         return super()._prepare_mass_sms(records, sms_record_values)
