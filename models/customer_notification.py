@@ -446,8 +446,12 @@ class CustomerNotification(models.Model):
         for group in self.browse(n.id for n in link_points)._unique_record_groups():
             failed.update(group._prepare_links_isolated(link_points))
         to_send = defaultdict(self.browse)
+        templates = {}  # a template is looked up once per batch, not once per message
         for notification in addressed.filtered(lambda n: n.id not in failed):
-            to_send[notification.channel, notification._template()] |= notification
+            key = (notification.rule_id.id, notification.channel, notification.communication_id.kind)
+            if key not in templates:
+                templates[key] = notification._template()
+            to_send[notification.channel, templates[key]] |= notification
         for (channel, template), notifications in to_send.items():
             # A record appears once per rendering call: the recipient is chosen per record.
             for group in notifications._unique_record_groups():
@@ -576,7 +580,8 @@ class CustomerNotification(models.Model):
             if record._name == "repair.order":
                 partners |= record.driver_id | record.owner_id
         partners |= self.communication_id.partner_id
-        partners.fetch(partners._workshop_policy_fields())
+        # The language too: a new link takes its recipient's.
+        partners.fetch([*partners._workshop_policy_fields(), "lang"])
 
     def _existing_records(self):
         """{notification id: its record, or None if deleted}, with one query per model."""
