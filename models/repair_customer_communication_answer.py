@@ -2,7 +2,7 @@ import base64
 import math
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.tools import email_normalize
 from odoo.tools.mimetypes import guess_mimetype
 
@@ -230,12 +230,10 @@ class RepairCustomerCommunication(models.Model):
         phone = phone.strip() if isinstance(phone, str) else ""
         partner = self.partner_id
         if phone:
-            values = {"phone": phone}
             try:
-                partner.sudo()._normalize_phone_vals(values, partner=partner)
-            except ValidationError as error:
+                phone = partner.sudo()._workshop_phone_e164(phone, partner=partner)
+            except UserError as error:
                 raise UserError(self.env._("“%(phone)s” is not a valid mobile number.", phone=phone)) from error
-            phone = values["phone"]
         if channel == "email" and not (email or partner.email):
             raise UserError(self.env._("Please give an e-mail address to be reached by e-mail."))
         if channel == "sms" and not (phone or partner.phone):

@@ -1,3 +1,5 @@
+import re
+
 import phonenumbers
 
 from odoo import api, fields, models
@@ -6,8 +8,9 @@ from odoo.fields import Domain
 
 from ..tools.search_normalize import compact, fold, phone_digit_variants
 
-# Phone fields normalised to E.164 on every write, with their labels.
+# Phone fields normalised to E.164 on every write where they can be read.
 WORKSHOP_PHONE_FIELDS = ("phone", "mobile_professional")
+E164 = re.compile(r"\+[1-9]\d{5,14}")
 # (channel, partner field, kind) of every address a person may have, in the order they are tried.
 WORKSHOP_ADDRESS_FIELDS = [
     ("email", "email", "personal"),
@@ -186,11 +189,39 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     def _normalize_phone_vals(self, vals, partner=None):
-        """Store phone numbers in E.164; refuse, naming the field, what cannot be read.
+        """Store phone numbers in E.164 where they can be read.
 
-        The country is the partner's (from the values or the record), else the
-        company's.
+        Odoo's own `phone` keeps what was typed when it cannot be read, as Odoo's forms
+        and portal do (the add-on changes nothing there: the partner form warns, and the
+        contact policy does not text such a number); the workshop's own professional
+        mobile is refused, naming the field. The workshop's flows that take a number
+        from a customer (check-in) refuse it through `_workshop_phone_e164`.
         """
+        for fname in WORKSHOP_PHONE_FIELDS:
+            number = vals.get(fname)
+            if not number or not isinstance(number, str):
+                continue
+            try:
+                vals[fname] = self._workshop_phone_e164(number, vals=vals, partner=partner)
+            except UserError as error:
+                if fname == "phone":
+                    continue
+                raise ValidationError(
+                    self.env._(
+                        "%(field)s: “%(number)s” is not a valid phone number (%(reason)s).",
+                        field=self._fields[fname]._description_string(self.env),
+                        number=number,
+                        reason=error.args[0],
+                    )
+                ) from error
+
+    @api.model
+    def _workshop_phone_e164(self, number, vals=None, partner=None):
+        """`number` in E.164, read in the partner's country (from `vals` or `partner`), else the company's.
+
+        Raises `UserError` (with phonenumbers' reason) when it cannot be read.
+        """
+        vals = vals or {}
         country = self.env["res.country"]
         if vals.get("country_id"):
             country = country.browse(vals["country_id"])
@@ -200,23 +231,33 @@ class ResPartner(models.Model):
             company_id = vals.get("company_id") or (partner and partner.company_id.id)
             company = self.env["res.company"].browse(company_id) if company_id else self.env.company
             country = company.country_id
-        for fname in WORKSHOP_PHONE_FIELDS:
-            number = vals.get(fname)
-            if not number or not isinstance(number, str):
-                continue
-            try:
-                vals[fname] = self._phone_format_number(
-                    number, country=country, force_format="E164", raise_exception=True
-                )
-            except UserError as error:
-                raise ValidationError(
-                    self.env._(
-                        "%(field)s: “%(number)s” is not a valid phone number (%(reason)s).",
-                        field=self._fields[fname]._description_string(self.env),
-                        number=number,
+        return self._phone_format_number(number, country=country, force_format="E164", raise_exception=True)
+
+    @api.model
+    def _workshop_phone_is_readable(self, number):
+        """Whether a stored number can be texted: numbers that can be read are stored in E.164."""
+        return bool(number) and E164.fullmatch(number) is not None
+
+    @api.onchange("phone", "country_id")
+    def _onchange_workshop_phone_warning(self):
+        """Warn the workshop's staff of a number that cannot be read: it is kept, but no SMS will reach it."""
+        if not self.phone or not self.env.user.has_group("repair_customer_communication.group_workshop_mechanic"):
+            return None
+        try:
+            self._workshop_phone_e164(self.phone, partner=self)
+        except UserError as error:
+            return {
+                "warning": {
+                    "title": self.env._("Phone number"),
+                    "message": self.env._(
+                        "“%(number)s” cannot be read as a phone number (%(reason)s): it is kept as typed, "
+                        "but no SMS can be sent to it.",
+                        number=self.phone,
                         reason=error.args[0],
-                    )
-                ) from error
+                    ),
+                }
+            }
+        return None
 
     @api.model
     def _phone_search_tokens(self, number):
@@ -230,16 +271,20 @@ class ResPartner(models.Model):
         national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
         return [f"{parsed.country_code}{parsed.national_number}", compact(national)]
 
-    def _workshop_addresses(self, channel=None):
+    def _workshop_addresses(self, channel=None, unreadable=False):
         """[(channel, kind, address)] of this person, in the order the workshop tries them.
 
         `kind` is ``personal`` or ``professional``; `channel` narrows to ``email`` or ``sms``.
+        A phone number that cannot be read (kept as typed) is no SMS address, unless
+        `unreadable` asks for it too (to show it, refused, in the send dialog).
         """
         self.ensure_one()
         return [
             (address_channel, kind, self[fname])
             for address_channel, fname, kind in WORKSHOP_ADDRESS_FIELDS
-            if self[fname] and (channel is None or channel == address_channel)
+            if self[fname]
+            and (channel is None or channel == address_channel)
+            and (unreadable or address_channel != "sms" or self._workshop_phone_is_readable(self[fname]))
         ]
 
     def _workshop_contact_refusal(self, channel, automated):
@@ -271,6 +316,8 @@ class ResPartner(models.Model):
         self.ensure_one()
         addresses = self._workshop_addresses(channel)
         if not addresses:
+            if channel == "sms" and self._workshop_addresses(channel, unreadable=True):
+                return None, self.env._("%(name)s has no mobile number that can be read.", name=self.display_name)
             if channel == "sms":
                 return None, self.env._("%(name)s has no mobile number.", name=self.display_name)
             return None, self.env._("%(name)s has no e-mail address.", name=self.display_name)
@@ -294,11 +341,13 @@ class ResPartner(models.Model):
         for role, role_label, partner in people:
             if not partner:
                 continue
-            for channel, kind, address in partner._workshop_addresses():
+            for channel, kind, address in partner._workshop_addresses(unreadable=True):
                 if (channel, address.lower()) in seen:
                     continue
                 seen.add((channel, address.lower()))
                 refusal = partner._workshop_contact_refusal(channel, automated)
+                if not refusal and channel == "sms" and not self._workshop_phone_is_readable(address):
+                    refusal = self.env._("“%(number)s” cannot be read as a mobile number.", number=address)
                 points.append(
                     {
                         "role": role,

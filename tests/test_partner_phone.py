@@ -1,5 +1,5 @@
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import WorkshopCommon
 
@@ -57,21 +57,46 @@ class TestPartnerPhone(WorkshopCommon):
         self.assertEqual(self.other_customer.phone, "+32470123456")
         self.assertEqual(french.phone, "+33470123456")
 
-    def test_invalid_phone_on_create_creates_nothing(self):
+    def test_an_unreadable_phone_is_kept_as_typed_as_odoo_does(self):
+        """Odoo's own forms and portal keep a number they cannot read; the add-on changes nothing there."""
         Partner = self.env["res.partner"].with_company(self.company_a)
-        with self.assertRaises(ValidationError) as caught:
-            Partner.create({"name": "Invalid Phone Person", "country_id": self.belgium.id, "phone": "123"})
-        self.assertIn("Phone", str(caught.exception))
-        self.assertIn("123", str(caught.exception))
-        self.assertFalse(Partner.search([("name", "=", "Invalid Phone Person")]))
+        partner = Partner.create({"name": "Odd Phone Person", "country_id": self.belgium.id, "phone": "1234567890"})
+        self.assertEqual(partner.phone, "1234567890")
+        self.emile.write({"phone": "not a number"})
+        self.assertEqual(self.emile.phone, "not a number")
 
-    def test_invalid_phone_on_write_keeps_old_value(self):
-        with self.assertRaises(ValidationError) as caught:
-            self.emile.write({"phone": "not a number"})
-        self.assertIn("Phone", str(caught.exception))
-        self.assertNotIn("Professional mobile", str(caught.exception))
-        self.emile.invalidate_recordset()
-        self.assertEqual(self.emile.phone, "+32470123456")
+    def test_an_unreadable_phone_is_no_sms_address_and_says_why(self):
+        self.emile.write({"phone": "1234", "mobile_professional": False, "accepts_automated_sms": True})
+        self.assertFalse(self.emile._workshop_addresses("sms"))
+        address, reason = self.emile._workshop_reachable("sms", automated=False)
+        self.assertFalse(address)
+        self.assertIn("no mobile number that can be read", reason)
+        points = self.env["res.partner"]._workshop_contact_points([("driver", "Driver", self.emile)])
+        sms_point = next(point for point in points if point["channel"] == "sms")
+        self.assertFalse(sms_point["allowed"])
+        self.assertIn("“1234” cannot be read", sms_point["refusal"])
+
+    def test_the_partner_form_warns_the_workshop_of_an_unreadable_phone(self):
+        clerk = new_test_user(
+            self.env,
+            login="phone_clerk",
+            groups="base.group_user,base.group_partner_manager,repair_customer_communication.group_workshop_receptionist",
+            company_id=self.company_a.id,
+            company_ids=[(6, 0, self.company_a.ids)],
+        )
+        with Form(self.emile.with_user(clerk)) as form:
+            form.phone = "0470 12 34 5"
+        self.assertEqual(self.emile.phone, "0470 12 34 5", "kept as typed, as Odoo does")
+        partner = self.emile.with_user(clerk)
+        partner.phone = "12"
+        warning = partner._onchange_workshop_phone_warning()["warning"]["message"]
+        self.assertTrue(warning.startswith("“12” cannot be read"))
+        partner.phone = "0470 12 34 56"
+        self.assertIsNone(partner._onchange_workshop_phone_warning())
+        outsider = new_test_user(self.env, login="phone_outsider", groups="base.group_user,base.group_partner_manager")
+        partner = self.emile.with_user(outsider)
+        partner.phone = "12"
+        self.assertIsNone(partner._onchange_workshop_phone_warning(), "Odoo's own users see Odoo's form as it was")
 
     def test_invalid_professional_mobile_names_the_field(self):
         with self.assertRaises(ValidationError) as caught:
