@@ -10,12 +10,22 @@ from ..models.repair_work_item import CUSTOMER_DECISIONS, WORK_ITEM_CATEGORIES
 
 _logger = logging.getLogger(__name__)
 
+# Every answer of the customer routes: never kept by a browser or proxy (the token is in
+# the address), never framed by another site, never indexed.
 NO_STORE_HEADERS = [
     ("Cache-Control", "no-store, no-cache, must-revalidate, private"),
     ("Pragma", "no-cache"),
     ("Referrer-Policy", "no-referrer"),
     ("X-Robots-Tag", "noindex, nofollow"),
+    ("X-Frame-Options", "DENY"),
+    ("Content-Security-Policy", "frame-ancestors 'none'"),
 ]
+
+
+def _set_customer_headers(headers):
+    """Set (not add: one of each) the customer routes' headers on `headers`."""
+    for name, value in NO_STORE_HEADERS:
+        headers[name] = value
 
 
 class WorkshopCustomerPage(http.Controller):
@@ -34,20 +44,17 @@ class WorkshopCustomerPage(http.Controller):
     @http.route("/workshop/c/<string:token>", type="http", auth="public", methods=["GET"], sitemap=False)
     def customer_page(self, token, lang=None, **kwargs):
         communication = request.env["repair.customer.communication"]._find_by_token(token)
-        if not communication:
-            return self._invalid_link_page()
-        if communication.state == "superseded":
-            current = communication._current_version()
-            if current != communication and current.state not in ("draft", "revoked"):
-                return self._render_page(current, outdated_from=communication, lang=lang)
+        shown = communication._version_shown() if communication else communication
+        if not shown:
             return self._invalid_link_page()
         if not request.env.user._is_internal():  # staff following the link from the chatter is no opening
-            communication._record_opened(**self._client_info())
-        if communication.kind == "report":
-            return self._render_report_page(communication, lang=lang)
-        if communication.kind == "checkin":
-            return self._render_checkin_page(communication, lang=lang)
-        return self._render_page(communication, lang=lang)
+            shown._record_opened(**self._client_info())
+        if shown.kind == "report":
+            return self._render_report_page(shown, lang=lang)
+        if shown.kind == "checkin":
+            return self._render_checkin_page(shown, lang=lang)
+        outdated_from = communication if shown != communication else None
+        return self._render_page(shown, outdated_from=outdated_from, lang=lang)
 
     @http.route("/workshop/c/<string:token>/report.pdf", type="http", auth="public", methods=["GET"], sitemap=False)
     def report_pdf(self, token, **kwargs):
@@ -61,9 +68,10 @@ class WorkshopCustomerPage(http.Controller):
             ("Content-Type", "application/pdf"),
             ("Content-Length", len(content)),
             ("Content-Disposition", http.content_disposition(filename)),
-            *NO_STORE_HEADERS,
         ]
-        return request.make_response(content, headers=headers)
+        response = request.make_response(content, headers=headers)
+        _set_customer_headers(response.headers)
+        return response
 
     @http.route(
         "/workshop/c/<string:token>/photo/<int:attachment_id>",
@@ -75,13 +83,13 @@ class WorkshopCustomerPage(http.Controller):
     def item_photo(self, token, attachment_id, **kwargs):
         """A photo or video of an item the customer's overview shows, and nothing else."""
         communication = request.env["repair.customer.communication"]._find_by_token(token)
-        communication = communication._current_version() if communication else communication
-        attachment = communication.line_ids.work_item_id.attachment_ids.filtered(lambda a: a.id == attachment_id)
+        shown = communication._version_shown() if communication else communication
+        attachment = shown.line_ids.work_item_id.attachment_ids.filtered(lambda a: a.id == attachment_id)
         if not attachment:
             return request.not_found()
         stream = request.env["ir.binary"]._get_stream_from(attachment)
         response = stream.get_response(as_attachment=False)
-        response.headers.extend(NO_STORE_HEADERS)
+        _set_customer_headers(response.headers)  # replaces Odoo's own Cache-Control: one, not two
         return response
 
     @http.route("/workshop/preview/<int:communication_id>", type="http", auth="user", methods=["GET"], sitemap=False)
@@ -103,13 +111,17 @@ class WorkshopCustomerPage(http.Controller):
         return self._answer(
             token,
             lambda communication: {"summary": communication._customer_decide(line_id, decision, reason, question)},
+            kind="overview",
         )
 
     @http.route("/workshop/c/<string:token>/confirm", type="jsonrpc", auth="public", methods=["POST"])
     def confirm(self, token, **kwargs):
         """Send the answer: exactly once, even from two tabs at the same moment."""
         return self._answer(
-            token, lambda communication: communication._customer_confirm(**self._client_info()), lock=True
+            token,
+            lambda communication: communication._customer_confirm(**self._client_info()),
+            kind=("overview", "checkin"),
+            lock="nowait",
         )
 
     @http.route("/workshop/c/<string:token>/sign", type="jsonrpc", auth="public", methods=["POST"])
@@ -118,7 +130,8 @@ class WorkshopCustomerPage(http.Controller):
         answer = self._answer(
             token,
             lambda communication: communication._customer_sign(name, signature, **self._client_info()),
-            lock=True,
+            kind=("overview", "checkin"),
+            lock="nowait",
         )
         return {"force_refresh": True} if answer["ok"] else {"error": answer["error"]}
 
@@ -126,7 +139,9 @@ class WorkshopCustomerPage(http.Controller):
     def conditions(self, token, accepted=False, **kwargs):
         """Accepting the conditions is recorded at once (version, time, IP); unticking withdraws it."""
         return self._answer(
-            token, lambda communication: communication._customer_set_conditions(accepted, **self._client_info())
+            token,
+            lambda communication: communication._customer_set_conditions(accepted, **self._client_info()),
+            kind=("overview", "checkin"),
         )
 
     @http.route("/workshop/c/<string:token>/remark", type="http", auth="public", methods=["POST"], sitemap=False)
@@ -137,8 +152,9 @@ class WorkshopCustomerPage(http.Controller):
             lambda communication: communication._customer_add_remark(
                 subject, body, self._read_uploads(request.httprequest.files.getlist("files"))
             ),
+            kind=("overview", "checkin"),
         )
-        return request.make_json_response(answer, headers=NO_STORE_HEADERS)
+        return request.make_json_response(answer)  # `_answer` set the headers
 
     @http.route("/workshop/c/<string:token>/contact", type="jsonrpc", auth="public", methods=["POST"])
     def checkin_contact(self, token, channel=None, email=None, phone=None, **kwargs):
@@ -169,21 +185,33 @@ class WorkshopCustomerPage(http.Controller):
     def reopen(self, token, **kwargs):
         """ "I changed my mind", once, until reception closes the overview for changes (a confirmed link)."""
         return self._answer(
-            token, lambda communication: communication._customer_reopen(**self._client_info()), answerable=False
+            token,
+            lambda communication: communication._customer_reopen(**self._client_info()),
+            kind="overview",
+            answerable=False,
         )
 
     # ------------------------------------------------------------------
     # Tooling
     # ------------------------------------------------------------------
 
-    def _answer(self, token, action, kind=None, lock=False, answerable=True):
+    def _answer(self, token, action, kind, lock="wait", answerable=True):
         """Open the link, run `action(communication)` in a savepoint, and answer {"ok": ...} or the customer's error.
 
         The one place where a route's errors become its answer: the message of a
         `UserError` (or `ValidationError`) the model raised, and nothing is kept of
-        a refused answer.
+        a refused answer. `kind` is the kind(s) of link the route serves (a report
+        link confirms nothing); the link is held while the answer is stored (see
+        `_open_for_answer`). Staff signed in answer nothing in the customer's place:
+        they have the preview.
         """
         Communication = request.env["repair.customer.communication"]
+        _set_customer_headers(request.future_response.headers)
+        if request.env.user._is_internal():
+            return {
+                "ok": False,
+                "error": request.env._("Staff cannot answer in the customer's place: use the preview."),
+            }
         try:
             with request.env.cr.savepoint():
                 if answerable:
@@ -244,14 +272,14 @@ class WorkshopCustomerPage(http.Controller):
             "outdated_from": outdated_from,
         }
         response = request.render("repair_customer_communication.customer_overview_page", values)
-        response.headers.extend(NO_STORE_HEADERS)
+        _set_customer_headers(response.headers)
         return response
 
     def _render_report_page(self, communication, lang=None):
         languages = self._set_page_language(communication, lang)
         values = self._page_layout_values(communication, languages)
         response = request.render("repair_customer_communication.customer_report_page", values)
-        response.headers.extend(NO_STORE_HEADERS)
+        _set_customer_headers(response.headers)
         return response
 
     def _render_checkin_page(self, communication, lang=None):
@@ -271,10 +299,10 @@ class WorkshopCustomerPage(http.Controller):
             "summary": communication._customer_summary(),
         }
         response = request.render("repair_customer_communication.customer_checkin_page", values)
-        response.headers.extend(NO_STORE_HEADERS)
+        _set_customer_headers(response.headers)
         return response
 
     def _invalid_link_page(self):
         response = request.render("repair_customer_communication.customer_link_invalid_page", {}, status=404)
-        response.headers.extend(NO_STORE_HEADERS)
+        _set_customer_headers(response.headers)
         return response

@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import LockError, UserError
-from odoo.tools import consteq
+from odoo.tools import SQL, consteq
 from odoo.tools.misc import hmac
 
 COMMUNICATION_KINDS = [
@@ -373,13 +373,19 @@ class RepairCustomerCommunication(models.Model):
     def _format_amount(self, amount):
         return self.env["ir.qweb.field.monetary"].value_to_html(amount, {"display_currency": self.currency_id})
 
-    def _lock_for_answer(self):
-        """Hold the row while the answer is stored; a second tab gets a clear refusal."""
+    def _lock_for_answer(self, wait=False):
+        """Hold the row while the answer is stored; a second tab gets a clear refusal (or, with `wait`, its turn)."""
         self.ensure_one()
-        try:
-            self.lock_for_update()
-        except LockError as error:
-            raise UserError(self.env._("Your answer is already being sent. Please wait a moment.")) from error
+        if wait:
+            # Odoo's `lock_for_update` never waits; a decision must queue behind a confirmation, then see it.
+            self.env.cr.execute(
+                SQL("SELECT id FROM %s WHERE id = %s FOR NO KEY UPDATE", SQL.identifier(self._table), self.id)
+            )
+        else:
+            try:
+                self.lock_for_update()
+            except LockError as error:
+                raise UserError(self.env._("Your answer is already being sent. Please wait a moment.")) from error
         self.invalidate_recordset()
 
     def _confirm_by_customer(self, ip_address=False, user_agent=False):

@@ -43,15 +43,17 @@ class RepairCustomerCommunication(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _open_for_answer(self, token, kind=None, lock=False):
+    def _open_for_answer(self, token, kind=None, lock="wait"):
         """The communication (sudo) the token opens, if the customer may still answer it; else a UserError.
 
-        `kind` restricts the link to one kind of page; `lock` holds the row while the
-        answer is stored (confirming from two tabs at once stores it once).
+        `kind` restricts the link to one kind of page (or a tuple of kinds). The row is
+        held while the answer is stored, so that an answer crossing a confirmation
+        cannot land after it: ``"wait"`` queues behind the other answer (a decision
+        made while another is stored), ``"nowait"`` refuses at once (the second tab
+        confirming at the same moment).
         """
         communication = self._open_link(token, kind=kind)
-        if lock:
-            communication._lock_for_answer()
+        communication._lock_for_answer(wait=lock != "nowait")
         if communication.state == "superseded":
             raise UserError(self.env._("The workshop sent a newer version of this overview: please reload the page."))
         if not communication._is_answerable():
@@ -60,13 +62,36 @@ class RepairCustomerCommunication(models.Model):
 
     @api.model
     def _open_link(self, token, kind=None):
-        """The communication (sudo) the token opens (of `kind`, if given), else one UserError for every bad link."""
+        """The communication (sudo) the token opens (of `kind`, or one of them), else one UserError for any bad link."""
         communication = self._find_by_token(token)
-        if communication and kind and communication.kind != kind:
+        kinds = (kind,) if isinstance(kind, str) else kind
+        if communication and kinds and communication.kind not in kinds:
             communication = communication.browse()
         if not communication:
             raise UserError(self._invalid_link_message())
         return communication
+
+    def _version_shown(self):
+        """What this link shows: itself, or once replaced, the newest version if it went to the same person and address.
+
+        A new version reception sent to someone else (the owner, the leasing company) is
+        theirs: the old link then opens nothing. Returns an empty recordset if nothing.
+        """
+        self.ensure_one()
+        if self.state != "superseded":
+            return self
+        current = self._current_version()
+        if (
+            current == self
+            or current.state in ("draft", "revoked", "superseded")
+            or current.kind != self.kind
+            or current.partner_id != self.partner_id
+            or current.channel != self.channel
+            or (current.address or "").strip().lower() != (self.address or "").strip().lower()
+            or (current.expires_at and current.expires_at < fields.Datetime.now())
+        ):
+            return self.browse()
+        return current
 
     @api.model
     def _invalid_link_message(self):
