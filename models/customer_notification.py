@@ -560,15 +560,17 @@ class CustomerNotification(models.Model):
         return self.res_id
 
     def _unique_record_groups(self):
+        """The messages in groups where each document appears once (Odoo renders and logs per document)."""
         groups = []
         for notification in self:
+            key = (notification.res_model, notification.res_id)
             for group in groups:
-                if notification.res_id not in group["ids"]:
+                if key not in group["keys"]:
                     break
             else:
-                group = {"ids": set(), "records": self.browse()}
+                group = {"keys": set(), "records": self.browse()}
                 groups.append(group)
-            group["ids"].add(notification.res_id)
+            group["keys"].add(key)
             group["records"] |= notification
         return [group["records"] for group in groups]
 
@@ -820,14 +822,32 @@ class CustomerNotification(models.Model):
     def _hand_to_mail_queue(self, template):
         """Odoo's template mailing (`send_mail_batch`), then each e-mail addressed to the chosen recipient only.
 
-        Each QWeb body is compiled once for the whole group (`ir.qweb._compiling_bodies_once`).
+        Addresses on Odoo's e-mail blacklist are refused first, as Odoo's mass mailing
+        composer refuses them. Each QWeb body is compiled once for the whole group
+        (`ir.qweb._compiling_bodies_once`).
         """
-        render_ids = {n.id: n._render_record_id(template.model) for n in self}
-        mails = self.env["ir.qweb"]._compiling_bodies_once(template).send_mail_batch(list(render_ids.values()))
+        to_send = self - self._refuse_blacklisted_emails()
+        if not to_send:
+            return
+        render_ids = {n.id: n._render_record_id(template.model) for n in to_send}
+        with self.env["ir.qweb"]._compiling_bodies_once():
+            mails = template.send_mail_batch(list(render_ids.values()))
         mail_by_render_id = {mail.res_id: mail for mail in mails}
-        mail_by_notification = {n.id: mail_by_render_id[render_ids[n.id]] for n in self}
-        self._address_mails(mail_by_notification)
-        self._mark_sent({n_id: mail.mail_message_id for n_id, mail in mail_by_notification.items()})
+        mail_by_notification = {n.id: mail_by_render_id[render_ids[n.id]] for n in to_send}
+        to_send._address_mails(mail_by_notification)
+        to_send._mark_sent({n_id: mail.mail_message_id for n_id, mail in mail_by_notification.items()})
+
+    def _refuse_blacklisted_emails(self):
+        """The messages whose address is on Odoo's e-mail blacklist, settled as refused (one query for the group)."""
+        normalized = {n.id: email_normalize(n.address) for n in self}
+        emails = [email for email in normalized.values() if email]
+        if not emails:
+            return self.browse()
+        blacklisted = set(self.env["mail.blacklist"].sudo().search([("email", "in", emails)]).mapped("email"))
+        refused = self.filtered(lambda n: normalized[n.id] in blacklisted)
+        labels = dict(self.env["mail.notification"]._fields["failure_type"]._description_selection(self.env))
+        refused._settle_refused("mail_bl", labels.get("mail_bl"))
+        return refused
 
     def _address_mails(self, mail_by_notification):
         """Make each e-mail go to the address the contact policy chose for its message, and nowhere else.
@@ -835,29 +855,47 @@ class CustomerNotification(models.Model):
         Odoo addresses a template's e-mail from the template's own recipient fields (the
         order's customer, say), while the queue chose one address per message (the
         driver, a professional address). The e-mails are still in Odoo's outgoing queue:
-        those addressed otherwise are re-addressed before they leave; the others, the
-        usual case, are left as Odoo made them.
+        those addressed otherwise (recipients, the message's partners, copies) are
+        re-addressed before they leave; the others, the usual case, are left as Odoo
+        made them.
         """
         for notification in self:
             mail = mail_by_notification[notification.id]
             partner, address = notification.partner_id, email_normalize(notification.address)
-            to_partner = email_normalize(partner.email) == address
+            to_partner = bool(address) and email_normalize(partner.email or "") == address
+            as_partner = to_partner and mail.recipient_ids == partner and mail.partner_ids == partner
+            as_address = not mail.recipient_ids and not mail.partner_ids
             if not mail.email_cc and (
-                (to_partner and mail.recipient_ids == partner and not mail.email_to)
-                or (not mail.recipient_ids and email_normalize(mail.email_to or "") == address)
+                (as_partner and not mail.email_to)
+                or (as_address and bool(address) and email_normalize(mail.email_to or "") == address)
             ):
                 continue
             if to_partner:
-                mail.write({"recipient_ids": [Command.set(partner.ids)], "email_to": False, "email_cc": False})
+                mail.write(
+                    {
+                        "recipient_ids": [Command.set(partner.ids)],
+                        "partner_ids": [Command.set(partner.ids)],
+                        "email_to": False,
+                        "email_cc": False,
+                    }
+                )
             else:
-                mail.write({"recipient_ids": [Command.clear()], "email_to": notification.address, "email_cc": False})
+                mail.write(
+                    {
+                        "recipient_ids": [Command.clear()],
+                        "partner_ids": [Command.clear()],
+                        "email_to": notification.address,
+                        "email_cc": False,
+                    }
+                )
 
     def _hand_to_sms_queue(self, template):
         """Odoo's SMS composer in mass mode, with the queue's recipients (`customer.notification.sms.composer`).
 
-        SMS Odoo refuses (a blacklisted or unreadable number) are settled as a refusal
-        from the provider would be: the fallback channel, or failed with a to-do. The
-        same text twice to one number in one send goes once; the other is skipped.
+        SMS Odoo refuses (a number on its phone blacklist, or one it cannot read) never
+        left: they are settled as refused (the fallback channel, or failed with a
+        to-do) and the link they carry is not counted as sent. The same text twice to
+        one number within one rendering goes once; the other message is skipped.
         """
         render_ids = [n._render_record_id(template.model) for n in self]
         composer = (
@@ -869,26 +907,37 @@ class CustomerNotification(models.Model):
                     "res_model": template.model,
                     "res_ids": repr(render_ids),
                     "template_id": template.id,
-                    "mass_keep_log": False,
                     "mass_force_send": False,
                     "notification_ids": [Command.set(self.ids)],
                 }
             )
         )
         sms_all = composer._action_send_sms()
-        message_by_res_id = {sms.mail_message_id.res_id: sms.mail_message_id for sms in sms_all}
-        self._mark_sent({n.id: message_by_res_id[n.res_id] for n in self})
-        refused = sms_all.filtered(lambda sms: sms.state != "outgoing")
-        if not refused:
-            return
-        labels = dict(refused._fields["failure_type"]._description_selection(self.env))
-        for failure_type, sms in refused.grouped("failure_type").items():
+        sms_by_document = {(sms.mail_message_id.model, sms.mail_message_id.res_id): sms for sms in sms_all}
+        sms_by_notification = {n.id: sms_by_document[n.res_model, n.res_id] for n in self}
+        outgoing = self.filtered(lambda n: sms_by_notification[n.id].state == "outgoing")
+        outgoing._mark_sent({n.id: sms_by_notification[n.id].mail_message_id for n in outgoing})
+        labels = dict(sms_all._fields["failure_type"]._description_selection(self.env))
+        for failure_type, refused in (
+            (self - outgoing).grouped(lambda n: sms_by_notification[n.id].failure_type).items()
+        ):
+            for notification in refused:  # its chatter copy, as Odoo logs a refused SMS too
+                notification.message_id = sms_by_notification[notification.id].mail_message_id
             if failure_type == "sms_duplicate":
-                self.filtered(lambda n, messages=sms.mail_message_id: n.message_id in messages)._set_state(
-                    "skipped", self.env._("The same text went to this number in the same send.")
-                )
-                continue
-            self._on_delivery_result(sms.mail_message_id, failure_type or "unknown", labels.get(failure_type))
+                refused._set_state("skipped", self.env._("The same text went to this number in the same send."))
+            else:
+                refused._settle_refused(failure_type or "unknown", labels.get(failure_type))
+
+    def _settle_refused(self, failure_type, reason):
+        """Messages Odoo refused before they left: counted as an attempt, then settled as a failure is.
+
+        Nothing was handed over: the link a message carries is not counted as sent, and
+        an older version of it keeps working.
+        """
+        for notification in self:
+            notification.attempt_count += 1
+        described = self.env._("Odoo refused to send it (%(reason)s).", reason=reason or failure_type)
+        self._settle_failure(failure_type, described)
 
     def _mark_sent(self, message_by_notification):
         now = fields.Datetime.now()
@@ -924,13 +973,17 @@ class CustomerNotification(models.Model):
         if not (failure_type or reason):
             notifications.communication_id._mark_delivered()
             return
-        max_attempts = self._max_attempts()
-        now = fields.Datetime.now()
         labels = dict(self.env["mail.notification"]._fields["failure_type"]._description_selection(self.env))
         described = reason or labels.get(failure_type) or failure_type or self.env._("unknown error")
         notifications.communication_id._mark_delivery_failed(described)
+        notifications._settle_failure(failure_type, described)
+
+    def _settle_failure(self, failure_type, described):
+        """A failed attempt: retried later, moved to the fallback channel, or given up with a to-do."""
+        max_attempts = self._max_attempts()
+        now = fields.Datetime.now()
         gave_up = self.browse()
-        for notification in notifications:
+        for notification in self:
             fallback = notification._fallback_channel()
             retry = failure_type not in PERMANENT_FAILURES and notification.attempt_count < max_attempts
             if retry:
@@ -965,7 +1018,7 @@ class CustomerNotification(models.Model):
             else:
                 notification.write({"state": "failed", "reason": described})
                 gave_up |= notification
-        notifications._wake_job()
+        self._wake_job()
         gave_up._log_on_records("failed")
         gave_up._warn_responsible()
 

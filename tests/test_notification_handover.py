@@ -1,5 +1,6 @@
 from unittest.mock import patch
 
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .notification_common import NotificationCommon
@@ -164,12 +165,16 @@ class TestNotificationHandover(NotificationCommon):
     # ------------------------------------------------------------------
 
     def _count_compiles(self, render):
+        """(result, how many mail bodies were compiled): bodies are parsed trees; named views are not counted."""
+        from lxml import etree
+
         from odoo.addons.base.models.ir_qweb import IrQweb
 
         compiled, original = [], IrQweb._generate_code_uncached
 
         def counting(qweb, template_ref):
-            compiled.append(template_ref)
+            if isinstance(template_ref, etree._Element):
+                compiled.append(template_ref)
             return original(qweb, template_ref)
 
         with patch.object(IrQweb, "_generate_code_uncached", counting):
@@ -180,19 +185,17 @@ class TestNotificationHandover(NotificationCommon):
         orders = self.order | self._create_customer_order([], customer=self.owner)
         return orders | self._create_customer_order([], customer=self.other_customer)
 
+    def _render_compiling_once(self, template, orders):
+        with self.env["ir.qweb"]._compiling_bodies_once():
+            return template._render_field("body_html", orders.ids, compute_lang=True)
+
     def test_a_hand_over_compiles_each_mail_body_once_and_renders_it_as_odoo_does(self):
         orders = self._three_orders()
         template = self.mail_status
         odoo_bodies, odoo_compiles = self._count_compiles(
             lambda: template._render_field("body_html", orders.ids, compute_lang=True)
         )
-        bodies, compiles = self._count_compiles(
-            lambda: (
-                self.env["ir.qweb"]
-                ._compiling_bodies_once(template)
-                ._render_field("body_html", orders.ids, compute_lang=True)
-            )
-        )
+        bodies, compiles = self._count_compiles(lambda: self._render_compiling_once(template, orders))
         self.assertEqual(bodies, odoo_bodies)
         self.assertEqual(odoo_compiles, 3, "Odoo compiles the body for each record")
         self.assertEqual(compiles, 1)
@@ -204,33 +207,29 @@ class TestNotificationHandover(NotificationCommon):
         orders = self._three_orders()
         template = self.mail_status
         odoo_bodies = template._render_field("body_html", orders.ids, compute_lang=True)
-        bodies, compiles = self._count_compiles(
-            lambda: (
-                self.env["ir.qweb"]
-                ._compiling_bodies_once(template)
-                ._render_field("body_html", orders.ids, compute_lang=True)
-            )
-        )
+        bodies, compiles = self._count_compiles(lambda: self._render_compiling_once(template, orders))
         self.assertEqual(bodies, odoo_bodies)
         self.assertEqual(compiles, 2, "one compiled body per language, never one language's for another")
 
-    def test_rendering_without_the_api_is_odoos_own(self):
-        """Nothing is kept between two renders, nor for anyone who did not ask for it."""
+    def test_rendering_outside_the_block_is_odoos_own(self):
+        """Nothing is kept after the block, nor in anything made inside it, nor after an error in it."""
         orders = self._three_orders()
         template = self.mail_status
-        compiling = self.env["ir.qweb"]._compiling_bodies_once(template)
-        compiling._render_field("body_html", orders.ids, compute_lang=True)
+        with self.env["ir.qweb"]._compiling_bodies_once():
+            template._render_field("body_html", orders.ids, compute_lang=True)
+            inside = template.with_context(active_test=False)
+        for render in (template, inside):
+            _bodies, compiles = self._count_compiles(
+                lambda render=render: render._render_field("body_html", orders.ids, compute_lang=True)
+            )
+            self.assertEqual(compiles, 3)
+        with self.assertRaises(ZeroDivisionError), self.env["ir.qweb"]._compiling_bodies_once():
+            raise ZeroDivisionError
         _bodies, compiles = self._count_compiles(
             lambda: template._render_field("body_html", orders.ids, compute_lang=True)
         )
         self.assertEqual(compiles, 3)
-        _bodies, compiles = self._count_compiles(
-            lambda: (
-                self.env["ir.qweb"]
-                ._compiling_bodies_once(template)
-                ._render_field("body_html", orders.ids, compute_lang=True)
-            )
-        )
+        _bodies, compiles = self._count_compiles(lambda: self._render_compiling_once(template, orders))
         self.assertEqual(compiles, 1, "a new hand-over compiles afresh")
 
     def test_the_job_hands_each_mail_group_over_with_its_body_compiled_once(self):
@@ -242,3 +241,91 @@ class TestNotificationHandover(NotificationCommon):
             _result, compiles = self._count_compiles(self._run_job)
         self.assertEqual(notifications.mapped("state"), ["sent"] * 3, notifications.mapped("reason"))
         self.assertEqual(compiles, 1)
+
+    # ------------------------------------------------------------------
+    # Review: recipients on the message, refusals before anything left, the composer's doors
+    # ------------------------------------------------------------------
+
+    def test_the_message_names_only_the_chosen_recipient(self):
+        """The order's customer refused automated e-mail; the driver agreed: the e-mail and its message are theirs."""
+        self.owner.write({"accepts_automated_email": False, "email": "owner@example.com"})
+        order = self._create_order(self.company_a, partner_id=self.owner.id, driver_id=self.emile.id)
+        self._rule(channel="email")
+        order.write({"state": "done"})
+        notification = self._notifications(order)
+        with self.mock_mail_gateway():
+            self._run_job()
+        self.assertEqual(notification.state, "sent")
+        self.assertEqual(notification.partner_id, self.emile)
+        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", notification.message_id.id)])
+        self.assertEqual(mail.recipient_ids, self.emile)
+        self.assertEqual(notification.message_id.partner_ids, self.emile, "the owner is not named on it")
+        self.assertFalse(mail.email_to)
+
+    def test_an_address_written_with_a_name_and_capitals_is_the_same_address(self):
+        self.emile.email = '"Emile Dupré" <Emile.Dupre@Example.com>'
+        self._rule(channel="email")
+        notification = self._done()
+        with self.mock_mail_gateway():
+            self._run_job()
+        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", notification.message_id.id)])
+        self.assertEqual(mail.recipient_ids, self.emile)
+        self.assertFalse(mail.email_to)
+
+    def test_an_address_on_odoos_email_blacklist_is_refused_and_the_fallback_used(self):
+        self.env["mail.blacklist"].sudo()._add(self.emile.email)
+        self._rule(channel="email", fallback_channel="sms")
+        notification = self._done()
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run_job()
+        self.assertFalse(self._new_mails)
+        self.assertEqual(notification.channel, "sms")
+        self.assertEqual(notification.state, "sent")
+        self.assertIn("Blacklisted Address", notification.reason)
+
+    def test_an_address_on_odoos_email_blacklist_without_fallback_fails(self):
+        self.env["mail.blacklist"].sudo()._add(self.emile.email)
+        self._rule(channel="email")
+        notification = self._done()
+        with self.mock_mail_gateway():
+            self._run_job()
+        self.assertFalse(self._new_mails.filtered(lambda mail: self.emile in mail.recipient_ids))
+        self.assertEqual(notification.state, "failed")
+        self.assertIn("Odoo refused to send it (Blacklisted Address)", notification.reason)
+
+    def test_a_refused_sms_of_a_new_version_leaves_the_old_link_working(self):
+        first = self._send_overview(self.order, channel="sms")
+        self.assertEqual(first.state, "sent")
+        self.env["phone.blacklist"].sudo().add(self.emile.phone)
+        self.order.work_item_ids[:1].price_unit = 260.0
+        point = {"role": "driver", "partner": self.emile, "channel": "sms", "address": self.emile.phone}
+        second = self.order._prepare_customer_communication(point)
+        with self.mockSMSGateway(), self.assertRaises(UserError) as refusal:
+            second._send()
+        self.assertIn("Blacklisted", str(refusal.exception))
+        self.assertEqual(first.state, "sent", "the old link was not replaced")
+        self.assertEqual(self.env["repair.customer.communication"]._find_by_token(first._get_token()), first)
+        self.assertFalse(second.sent_at)
+
+    def test_a_duplicate_is_skipped_without_counting_as_sent(self):
+        template = self.sms_status.copy({"body": "Your car is ready."})
+        self._rule(sms_template_id=template.id)
+        _first, second = self._done(self.order, self._create_customer_order([]))
+        with self.mockSMSGateway():
+            self._run_job()
+        self.assertEqual(second.state, "skipped")
+        self.assertFalse(second.sent_at)
+
+    def test_the_queue_composer_is_the_queue_s_alone(self):
+        composer_model = self.env["customer.notification.sms.composer"]
+        with self.assertRaises(AccessError):
+            composer_model.with_user(self.receptionist).create(
+                {"composition_mode": "mass", "res_model": "repair.order"}
+            )
+        composer = composer_model.create(
+            {"composition_mode": "mass", "res_model": "repair.order", "res_ids": repr(self.order.ids), "body": "Hi"}
+        )
+        self.assertFalse(composer.mass_keep_log, "its chatter copy is its own: Odoo's is off")
+        for action in (composer.action_send_sms, composer.action_send_sms_mass_now):
+            with self.assertRaises(UserError):
+                action()

@@ -1,4 +1,7 @@
-from odoo import fields, models
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class CustomerNotificationSmsComposer(models.TransientModel):
@@ -14,9 +17,13 @@ class CustomerNotificationSmsComposer(models.TransientModel):
       (a driver's professional mobile, say), not the record's own phone field;
     - Odoo's duplicate rule is meant for a campaign (one SMS per number); here two
       messages to one number are distinct (two cars, two reminders), so only the
-      same text to the same number in one send is a duplicate;
+      same text to the same number within one rendering is a duplicate;
     - the chatter copy goes on the document the message is about (the work order),
-      also when the template renders a customer link, which has no chatter.
+      also when the template renders a customer link, which has no chatter: Odoo's
+      own copy (`mass_keep_log`) is always off here.
+
+    Only the queue uses it, through `_action_send_sms`: its buttons are refused, since
+    an SMS sent past the queue would be sent again by it.
     """
 
     _name = "customer.notification.sms.composer"
@@ -24,6 +31,18 @@ class CustomerNotificationSmsComposer(models.TransientModel):
     _description = "Customer message queue: SMS in batch"
 
     notification_ids = fields.Many2many("customer.notification", string="Messages")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            vals["mass_keep_log"] = False  # the chatter copy is this composer's own (see `_prepare_mass_sms`)
+        return super().create(vals_list)
+
+    def action_send_sms(self):
+        raise UserError(self.env._("The customer message queue sends these SMS itself."))
+
+    def action_send_sms_mass_now(self):
+        raise UserError(self.env._("The customer message queue sends these SMS itself."))
 
     def _notification_by_record(self):
         """{rendered record id: its message}: a record is rendered once per send (see `_unique_record_groups`)."""
@@ -64,11 +83,15 @@ class CustomerNotificationSmsComposer(models.TransientModel):
 
     def _prepare_mass_sms(self, records, sms_record_values):
         by_record = self._notification_by_record()
-        pairs = [(by_record[record.id], record) for record in records]
-        documents = self.env[pairs[0][0].res_model].browse([notification.res_id for notification, _record in pairs])
-        bodies = self._prepare_log_body_values({n.res_id: sms_record_values[record.id] for n, record in pairs})
-        messages = documents._message_log_batch(bodies=bodies, message_type="sms")
-        message_by_document = {message.res_id: message for message in messages}
-        for notification, record in pairs:
-            sms_record_values[record.id]["mail_message_id"] = message_by_document[notification.res_id].id
+        pairs_by_model = defaultdict(list)
+        for record in records:
+            notification = by_record[record.id]
+            pairs_by_model[notification.res_model].append((notification, record))
+        for model, pairs in pairs_by_model.items():
+            documents = self.env[model].browse([notification.res_id for notification, _record in pairs])
+            bodies = self._prepare_log_body_values({n.res_id: sms_record_values[record.id] for n, record in pairs})
+            messages = documents._message_log_batch(bodies=bodies, message_type="sms")
+            message_by_document = {message.res_id: message for message in messages}
+            for notification, record in pairs:
+                sms_record_values[record.id]["mail_message_id"] = message_by_document[notification.res_id].id
         return super()._prepare_mass_sms(records, sms_record_values)
