@@ -18,6 +18,7 @@
         "data/notification_template_data.xml",
         "data/customer_notification_rule_data.xml",
         "data/ir_cron_data.xml",
+        "report/repair_report_customer.xml",
         "wizard/repair_communication_send_views.xml",
         "wizard/customer_notification_rule_bulk_views.xml",
         "views/res_partner_views.xml",

@@ -2,7 +2,11 @@ from odoo import fields, models
 
 
 class RepairCustomerAgreementAcceptance(models.Model):
-    """Proof of what the customer accepted: which version, its text, when and from where."""
+    """Proof of what the customer accepted: which version, its text, when and from where; and when they withdrew it.
+
+    Never deleted by the customer's page: unticking the conditions records a withdrawal
+    (time, IP, browser) beside the acceptance, and ticking again is a new acceptance.
+    """
 
     _name = "repair.customer.agreement.acceptance"
     _description = "Accepted customer conditions"
@@ -18,3 +22,16 @@ class RepairCustomerAgreementAcceptance(models.Model):
     accepted_at = fields.Datetime(required=True, default=fields.Datetime.now)
     ip_address = fields.Char("IP address")
     user_agent = fields.Char("Browser")
+    withdrawn_at = fields.Datetime("Withdrawn on", readonly=True)
+    withdrawal_ip_address = fields.Char("Withdrawn from IP address", readonly=True)
+    withdrawal_user_agent = fields.Char("Withdrawn from browser", readonly=True)
+
+    def _withdraw(self, ip_address=False, user_agent=False):
+        """The customer unticked the conditions: recorded beside each acceptance still standing."""
+        self.filtered(lambda acceptance: not acceptance.withdrawn_at).sudo().write(
+            {
+                "withdrawn_at": fields.Datetime.now(),
+                "withdrawal_ip_address": ip_address,
+                "withdrawal_user_agent": user_agent,
+            }
+        )

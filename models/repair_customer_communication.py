@@ -512,7 +512,7 @@ class RepairCustomerCommunication(models.Model):
     def _missing_agreements(self):
         """The conditions (in their current version) this customer has not accepted yet."""
         self.ensure_one()
-        accepted = {(a.agreement_id.id, a.agreement_version) for a in self.acceptance_ids}
+        accepted = {(a.agreement_id.id, a.agreement_version) for a in self.acceptance_ids if not a.withdrawn_at}
         return self._required_agreements().filtered(lambda a: (a.id, a.version) not in accepted)
 
     def _accept_agreements(self, ip_address=False, user_agent=False):
@@ -548,9 +548,9 @@ class RepairCustomerCommunication(models.Model):
         return self.company_id.repair_require_signature
 
     def _render_repair_report(self):
-        """The work order's repair report as a PDF, through Odoo's report engine."""
+        """The work order's repair report as a PDF, by Odoo's report engine: the customer copy (no internal notes)."""
         self.ensure_one()
-        report = self.env.ref("repair.action_report_repair_order").sudo()
+        report = self.env.ref("repair_customer_communication.action_report_repair_order_customer").sudo()
         lang = self.lang or self.partner_id.lang or "en_US"
         content, _kind = report.with_context(lang=lang)._render_qweb_pdf(report.report_name, self.order_id.ids)
         return content

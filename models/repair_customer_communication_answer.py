@@ -192,10 +192,12 @@ class RepairCustomerCommunication(models.Model):
     def _customer_set_conditions(self, accepted, ip_address=False, user_agent=False):
         """Accepting the conditions is recorded at once (version, time, IP); unticking withdraws it."""
         self.ensure_one()
-        if accepted is True:
+        if not isinstance(accepted, bool):
+            raise UserError(self.env._("Please tick or untick the box again."))
+        if accepted:
             self._accept_agreements(ip_address=ip_address, user_agent=user_agent)
         else:
-            self.acceptance_ids.sudo().unlink()
+            self.acceptance_ids._withdraw(ip_address=ip_address, user_agent=user_agent)
 
     def _customer_reopen(self, ip_address=False, user_agent=False):
         """ "I changed my mind", once, until reception closes the overview for changes."""

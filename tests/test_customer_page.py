@@ -514,11 +514,22 @@ class TestConditionsAndSignature(HttpCase, WorkshopCommon):
         self.assertIn("accept the conditions", refused["error"])
         self.assertEqual(self.communication.state, "opened")
         self.assertTrue(self._rpc("conditions", {"accepted": True})["ok"])
+        withdrawn = self.communication.acceptance_ids
         self.assertTrue(self._rpc("conditions", {"accepted": False})["ok"])
-        self.assertFalse(self.communication.acceptance_ids, "unticking withdraws the acceptance")
-        self.assertFalse(self._rpc("conditions", {"accepted": "yes"}).get("ok") and self.communication.acceptance_ids)
+        # Unticking records a withdrawal beside the acceptance; it never deletes it.
+        self.assertEqual(self.communication.acceptance_ids, withdrawn)
+        self.assertTrue(withdrawn.withdrawn_at)
+        self.assertEqual(withdrawn.withdrawal_ip_address, "127.0.0.1")
+        self.assertEqual(self.communication._missing_agreements(), self.agreement)
+        self.assertIn("accept the conditions", self._rpc("confirm")["error"])
+        self.assertTrue(self._rpc("conditions", {"accepted": False})["ok"], "unticking twice is harmless")
+        for not_a_boolean in ("yes", 1, [True], {"accepted": True}, None):
+            self.assertFalse(self._rpc("conditions", {"accepted": not_a_boolean})["ok"], not_a_boolean)
+        self.assertEqual(self.communication.acceptance_ids, withdrawn, "a wrong value changes nothing")
         self.assertTrue(self._rpc("conditions", {"accepted": True})["ok"])
-        acceptance = self.communication.acceptance_ids
+        acceptance = self.communication.acceptance_ids - withdrawn
+        self.assertEqual(len(acceptance), 1, "accepting again is a new acceptance")
+        self.assertFalse(acceptance.withdrawn_at)
         self.assertEqual(acceptance.agreement_id, self.agreement)
         self.assertEqual(acceptance.agreement_version, 1)
         self.assertIn("returned on request", acceptance.agreement_text)
@@ -583,10 +594,28 @@ class TestRepairReport(HttpCase, WorkshopCommon):
             pdf = self.url_open(f"/workshop/c/{token}/report.pdf")
         self.assertEqual(pdf.headers["Content-Type"], "application/pdf")
         self.assertTrue(pdf.content.startswith(b"%PDF"))
-        self.assertEqual(render.call_args.args[1], "repair.report_repairorder2")
+        self.assertEqual(render.call_args.args[1], "repair_customer_communication.report_repairorder_customer")
         # An overview link cannot download the report.
         overview = self._send_overview(order)
         self.assertEqual(self.url_open(f"/workshop/c/{overview._get_token()}/report.pdf").status_code, 404)
+
+    def test_the_customer_report_never_prints_the_internal_notes(self):
+        order = self._create_order(
+            self.company_a,
+            partner_id=self.emile.id,
+            driver_id=self.emile.id,
+            internal_notes="<p>Customer was rude, check the brakes twice</p>",
+        )
+        customer_copy, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            "repair_customer_communication.action_report_repair_order_customer", order.ids
+        )
+        self.assertIn(order.name, customer_copy.decode())
+        self.assertNotIn("Customer was rude", customer_copy.decode())
+        self.assertNotIn("Repair Notes", customer_copy.decode())
+        odoo_report, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            "repair.action_report_repair_order", order.ids
+        )
+        self.assertIn("Customer was rude", odoo_report.decode(), "Odoo's own report is left as it was")
 
     def test_report_is_rendered_by_odoo_report_engine(self):
         order = self._create_order(self.company_a, partner_id=self.emile.id, driver_id=self.emile.id)

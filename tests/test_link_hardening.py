@@ -1,0 +1,167 @@
+from odoo.fields import Command
+from odoo.tests import HttpCase, tagged
+
+from .common import WorkshopCommon
+from .test_customer_page import TestCustomerRemarks
+
+INVALID_LINK = "This link is not valid (any more)"
+
+
+@tagged("post_install", "-at_install")
+class TestLinkHardening(HttpCase, WorkshopCommon):
+    """Links reach only their own recipient, each route serves its own kind of link, and nothing is kept or framed.
+
+    Black-box: requests against the routes, as an anonymous visitor (unless said otherwise).
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.owner.write({"email": "owner@example.com"})
+        cls.link_order = cls._create_order(
+            cls.company_a,
+            partner_id=cls.emile.id,
+            driver_id=cls.emile.id,
+            owner_id=cls.owner.id,
+            work_item_ids=[
+                Command.create({"name": "Brake pads", "category": "necessary", "price_unit": 200.0}),
+                Command.create({"name": "Wipers", "category": "recommended", "price_unit": 30.0}),
+            ],
+        )
+
+    def _send_to(self, partner, kind="overview", channel="email", order=None):
+        point = {
+            "role": "owner" if partner == self.owner else "driver",
+            "partner": partner,
+            "channel": channel,
+            "address": partner.email if channel == "email" else partner.phone,
+        }
+        communication = (order or self.link_order)._prepare_customer_communication(point, kind=kind)
+        communication._send()
+        return communication
+
+    def _rpc(self, communication, route, params=None):
+        return self.make_jsonrpc_request(f"/workshop/c/{communication._get_token()}/{route}", params or {})
+
+    def _line(self, communication, name="Brake pads"):
+        return communication.line_ids.filtered(lambda line: line.name == name)
+
+    # ------------------------------------------------------------------
+    # 1, 4, 6: an old link and the newer version
+    # ------------------------------------------------------------------
+
+    def test_an_old_link_opens_nothing_once_the_new_version_went_to_someone_else(self):
+        first = self._send_to(self.emile)
+        second = self._send_to(self.owner)
+        self.assertEqual(first.state, "superseded")
+        page = self.url_open(f"/workshop/c/{first._get_token()}")
+        self.assertEqual(page.status_code, 404)
+        self.assertNotIn("Brake pads", page.text)
+        answer = self._rpc(first, "decide", {"line_id": self._line(second).id, "decision": "accepted"})
+        self.assertFalse(answer["ok"])
+        self.assertFalse(self._line(second).decision)
+        self.assertEqual(second.state, "sent", "the owner's version was not opened by the driver's old link")
+        # The owner's own link works.
+        self.assertEqual(self.url_open(f"/workshop/c/{second._get_token()}").status_code, 200)
+
+    def test_an_old_link_shows_the_new_version_sent_to_the_same_address_and_opens_it(self):
+        first = self._send_to(self.emile)
+        second = self._send_to(self.emile)
+        page = self.url_open(f"/workshop/c/{first._get_token()}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("newer version", page.text)
+        self.assertEqual(second.state, "opened", "a version reached through an old link counts as opened")
+        self.assertIn("opened", second.event_ids.mapped("event_type"))
+
+    def test_the_photo_route_follows_the_page_not_the_newest_version(self):
+        png = TestCustomerRemarks.PNG
+        photo = self.env["ir.attachment"].create({"name": "pads.png", "raw": png, "res_model": "repair.work.item"})
+        self.link_order.work_item_ids.filtered(lambda item: item.name == "Brake pads").attachment_ids = photo
+        first = self._send_to(self.emile)
+        self.assertEqual(self.url_open(f"/workshop/c/{first._get_token()}/photo/{photo.id}").status_code, 200)
+        second = self._send_to(self.owner)
+        self.assertEqual(self.url_open(f"/workshop/c/{first._get_token()}/photo/{photo.id}").status_code, 404)
+        response = self.url_open(f"/workshop/c/{second._get_token()}/photo/{photo.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Cache-Control"], "no-store, no-cache, must-revalidate, private")
+
+    # ------------------------------------------------------------------
+    # 5: each route serves its own kind of link
+    # ------------------------------------------------------------------
+
+    def test_a_report_link_cannot_answer_an_overview(self):
+        overview = self._send_to(self.emile)
+        report = self._send_to(self.emile, kind="report")
+        for route, params in (
+            ("decide", {"line_id": self._line(overview).id, "decision": "accepted"}),
+            ("confirm", {}),
+            ("conditions", {"accepted": True}),
+            ("reopen", {}),
+        ):
+            answer = self._rpc(report, route, params)
+            self.assertFalse(answer["ok"], route)
+            self.assertIn(INVALID_LINK, answer["error"], route)
+        self.assertFalse(self._line(overview).decision)
+
+    def test_a_checkin_link_cannot_decide_items(self):
+        overview = self._send_to(self.emile)
+        checkin = self._send_to(self.emile, kind="checkin")
+        answer = self._rpc(checkin, "decide", {"line_id": self._line(overview).id, "decision": "accepted"})
+        self.assertFalse(answer["ok"])
+        self.assertIn(INVALID_LINK, answer["error"])
+        self.assertFalse(self._line(overview).decision)
+        answer = self._rpc(overview, "limit", {"amount": 100})
+        self.assertIn(INVALID_LINK, answer["error"])
+
+    def test_the_old_link_of_a_checkin_leads_to_the_checkin_page(self):
+        first = self._send_to(self.emile, kind="checkin")
+        second = self._send_to(self.emile, kind="checkin")
+        self.assertEqual(first.state, "superseded")
+        page = self.url_open(f"/workshop/c/{first._get_token()}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("o_workshop_checkin", page.text)
+        self.assertNotIn("o_workshop_item", page.text)
+        self.assertEqual(second.state, "opened")
+
+    def test_a_decision_after_the_confirmation_is_refused_and_changes_nothing(self):
+        overview = self._send_to(self.emile)
+        for line in overview.line_ids:
+            self.assertTrue(self._rpc(overview, "decide", {"line_id": line.id, "decision": "accepted"})["ok"])
+        self.assertTrue(self._rpc(overview, "confirm")["ok"])
+        answer = self._rpc(overview, "decide", {"line_id": self._line(overview).id, "decision": "declined"})
+        self.assertFalse(answer["ok"])
+        self.assertEqual(self._line(overview).decision, "accepted")
+
+    # ------------------------------------------------------------------
+    # 3 (in part): staff signed in answer nothing in the customer's place
+    # ------------------------------------------------------------------
+
+    def test_a_signed_in_staff_member_cannot_answer_through_the_customer_link(self):
+        overview = self._send_to(self.emile)
+        self.authenticate("rcc_mechanic", "rcc_mechanic")
+        answer = self._rpc(overview, "decide", {"line_id": self._line(overview).id, "decision": "accepted"})
+        self.assertFalse(answer["ok"])
+        self.assertIn("use the preview", answer["error"])
+        self.assertFalse(self._line(overview).decision)
+        self.assertEqual(overview.state, "sent", "a staff member following the link is no opening")
+
+    # ------------------------------------------------------------------
+    # 10: headers
+    # ------------------------------------------------------------------
+
+    def test_customer_pages_and_answers_are_never_stored_nor_framed(self):
+        overview = self._send_to(self.emile)
+        responses = {
+            "page": self.url_open(f"/workshop/c/{overview._get_token()}"),
+            "invalid page": self.url_open(f"/workshop/c/{'0' * 64}"),
+            "JSON answer": self.url_open(
+                f"/workshop/c/{overview._get_token()}/decide",
+                data='{"jsonrpc": "2.0", "method": "call", "params": {"line_id": 0, "decision": "accepted"}}',
+                headers={"Content-Type": "application/json"},
+            ),
+        }
+        for name, response in responses.items():
+            with self.subTest(name):
+                self.assertEqual(response.headers["Cache-Control"], "no-store, no-cache, must-revalidate, private")
+                self.assertEqual(response.headers["X-Frame-Options"], "DENY")
+                self.assertEqual(response.headers["Content-Security-Policy"], "frame-ancestors 'none'")
