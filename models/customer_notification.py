@@ -314,8 +314,9 @@ class CustomerNotification(models.Model):
         if not orders or not rules:
             return self.browse()
         now = fields.Datetime.now()
+        self = self.sudo()  # noqa: PLW0642  # the queue's own machinery (staff only read it)
         mine = defaultdict(self.browse)
-        for notification in self.sudo().search(
+        for notification in self.search(
             [("rule_id", "in", rules.ids), ("res_model", "=", "repair.order"), ("res_id", "in", orders.ids)]
         ):
             mine[notification.rule_id.id, notification.res_id] |= notification
@@ -662,10 +663,12 @@ class CustomerNotification(models.Model):
             # A lead may have no company: it then belongs to the current location.
             companies = records.company_id | (self.env.company if records._name == "crm.lead" else records.company_id)
             rules = self._rules_for(companies, codes)
+        # The queue is the module's own machinery: staff only read it, so it plans as superuser.
+        queue = self.sudo()
         for trigger in triggers:
             trigger_rules = rules.filtered(lambda rule, code=trigger.code: rule.trigger == code)
             if trigger_rules:
-                trigger.plan(self, trigger_rules, records, event, before)
+                trigger.plan(queue, trigger_rules, records, event, before)
 
     @api.model
     def _values_before(self, records, vals):
@@ -1095,13 +1098,15 @@ class CustomerNotification(models.Model):
 
     def action_retry(self):
         """Send a failed or skipped message again now (after fixing the address or consent)."""
-        retry = self.filtered(lambda n: n.state in ("failed", "skipped"))
+        self.check_access("read")  # staff may not edit a message (its address, channel, record): only act on it
+        retry = self.sudo().filtered(lambda n: n.state in ("failed", "skipped"))
         retry.write({"state": "queued", "due_at": fields.Datetime.now(), "attempt_count": 0, "reason": False})
         retry._wake_job()
 
     def action_cancel(self):
         """Cancel waiting messages for good: a later change of the appointment does not plan them again."""
-        queued = self.filtered(lambda n: n.state == "queued")
+        self.check_access("read")
+        queued = self.sudo().filtered(lambda n: n.state == "queued")
         queued.cancelled_by_hand = True
         queued._set_state("cancelled", self.env._("Cancelled by %(user)s.", user=self.env.user.name))
 

@@ -285,7 +285,10 @@ class RepairOrder(models.Model):
                     "show_prices": order.company_id.repair_show_prices,
                 }
             )
-        communications = self.env["repair.customer.communication"].create(vals_list)
+        # The customer's evidence is written by the module's own code only (staff have read access):
+        # whoever may change the work order may prepare a version for its customer.
+        self.check_access("write")
+        communications = self.env["repair.customer.communication"].sudo().create(vals_list)
         if kind in ("overview", "checkin"):
             self.env["repair.customer.communication.line"].sudo().create(
                 [
@@ -296,7 +299,7 @@ class RepairOrder(models.Model):
                     )
                 ]
             )
-        return communications
+        return communications.with_env(self.env)
 
     def _get_preferred_contact_point(self, points=None, automated=False):
         """The address to pre-select: the first one on its owner's preferred channel the policy allows."""
@@ -314,7 +317,7 @@ class RepairOrder(models.Model):
             communication = order._prepare_customer_communication(point, note=note)
             communication._send()
             communications |= communication
-        return communications
+        return communications.with_env(self.env)
 
     def action_apply_customer_answers(self):
         """Authorise what the customer wants, refuse what they declined; leave the rest to decide."""
@@ -326,10 +329,11 @@ class RepairOrder(models.Model):
 
     def action_close_customer_overview(self):
         """No more changes from the customer: the mechanics work from the authorised items."""
+        self.check_access("write")
         for order in self:
             overview = order.last_overview_id
             if overview and overview.state in ("sent", "delivered", "opened", "confirmed"):
-                overview.write({"state": "closed", "closed_at": fields.Datetime.now()})
+                overview.sudo().write({"state": "closed", "closed_at": fields.Datetime.now()})
                 overview._log_event("closed")
 
     def _update_sent_overview(self):
@@ -348,7 +352,8 @@ class RepairOrder(models.Model):
             if overview.partner_id._workshop_contact_refusal(overview.channel, automated=False):
                 continue  # blocked since: nothing more goes out to them
             items = order.work_item_ids.filtered("visible_to_customer")
-            if overview.state in ("sent", "delivered"):
+            if overview.state in ("sent", "delivered") and not overview.line_ids.filtered("decision"):
+                # Not opened, nothing answered: the same link shows the new prices.
                 overview.line_ids.sudo().unlink()
                 overview._snapshot_items(items)
                 continue
