@@ -3,6 +3,7 @@ import logging
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..models.repair_customer_communication_answer import MAX_FILE_SIZE
 from ..models.repair_customer_communication_line import DECLINE_REASONS
@@ -225,6 +226,11 @@ class WorkshopCustomerPage(http.Controller):
             return {"ok": False, "error": Communication._invalid_link_message()}
         except UserError as error:  # ValidationError too: the customer's sentence
             return {"ok": False, "error": str(error.args[0] if error.args else error)}
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise  # Odoo replays the request
+        except Exception:  # pylint: disable=broad-exception-caught  # never a traceback to an anonymous visitor
+            _logger.exception("Customer page %s failed", request.httprequest.path)
+            return {"ok": False, "error": Communication._unexpected_error_message()}
         return {"ok": True, **result} if isinstance(result, dict) else {"ok": True}
 
     def _read_uploads(self, uploads):

@@ -5,6 +5,7 @@ from . import crm_lead
 from . import customer_notification
 from . import customer_notification_rule
 from . import fleet_vehicle
+from . import ir_http
 from . import ir_qweb
 from . import mail_mail
 from . import repair_checkin_choice

@@ -94,6 +94,11 @@ class RepairCustomerCommunication(models.Model):
         return current
 
     @api.model
+    def _unexpected_error_message(self):
+        """What the customer reads when something unforeseen failed (the details go to the server log only)."""
+        return self.env._("Something went wrong on our side: nothing was saved. Please try again in a moment.")
+
+    @api.model
     def _invalid_link_message(self):
         """The one answer to every link that opens nothing (malformed, unknown, expired, revoked, of another kind)."""
         return self.env._("This link is not valid (any more). Please use the latest link you received.")

@@ -1,5 +1,9 @@
+import json
+from unittest.mock import patch
+
 from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
 
 from .common import WorkshopCommon
 from .test_customer_page import TestCustomerRemarks
@@ -165,3 +169,57 @@ class TestLinkHardening(HttpCase, WorkshopCommon):
                 self.assertEqual(response.headers["Cache-Control"], "no-store, no-cache, must-revalidate, private")
                 self.assertEqual(response.headers["X-Frame-Options"], "DENY")
                 self.assertEqual(response.headers["Content-Security-Policy"], "frame-ancestors 'none'")
+
+    # ------------------------------------------------------------------
+    # 7: whatever is sent, never a traceback to an anonymous visitor
+    # ------------------------------------------------------------------
+
+    def test_an_unforeseen_error_gives_a_generic_sentence_and_saves_nothing(self):
+        overview = self._send_to(self.emile)
+        line = self._line(overview)
+        Communication = type(self.env["repair.customer.communication"])
+        original = Communication._customer_decide
+
+        def broken(communication, *args, **kwargs):
+            original(communication, *args, **kwargs)  # writes, then fails
+            raise RuntimeError("secret internal detail")
+
+        with (
+            patch.object(Communication, "_customer_decide", broken),
+            mute_logger("odoo.addons.repair_customer_communication.controllers.customer_page"),
+        ):
+            response = self.url_open(
+                f"/workshop/c/{overview._get_token()}/decide",
+                data=json.dumps({"jsonrpc": "2.0", "params": {"line_id": line.id, "decision": "accepted"}}),
+                headers={"Content-Type": "application/json"},
+            )
+        self.assertNotIn("secret internal detail", response.text)
+        self.assertNotIn("Traceback", response.text)
+        self.assertIn("Something went wrong on our side", response.json()["result"]["error"])
+        self.assertFalse(line.decision, "nothing was saved")
+
+    def test_garbage_of_every_shape_gets_an_answer_without_debug_data(self):
+        overview = self._send_to(self.emile)
+        line = self._line(overview)
+        url = f"/workshop/c/{overview._get_token()}/decide"
+        bodies = [
+            {"jsonrpc": "2.0", "params": {"line_id": [line.id], "decision": "accepted"}},
+            {"jsonrpc": "2.0", "params": {"line_id": {"id": line.id}, "decision": "accepted"}},
+            {"jsonrpc": "2.0", "params": {"line_id": True, "decision": "accepted"}},
+            {"jsonrpc": "2.0", "params": {"line_id": str(line.id), "decision": ["accepted"]}},
+            {"jsonrpc": "2.0", "params": {"line_id": line.id, "decision": "accepted", "reason": 12, "question": []}},
+            {"jsonrpc": "2.0", "params": [line.id, "accepted"]},
+            {"jsonrpc": "2.0", "params": "line_id"},
+        ]
+        with mute_logger("odoo.http", "odoo.addons.repair_customer_communication.controllers.customer_page"):
+            responses = [
+                self.url_open(url, data=json.dumps(body), headers={"Content-Type": "application/json"})
+                for body in bodies
+            ]
+            responses.append(self.url_open(url, data="{not json", headers={"Content-Type": "application/json"}))
+        for body, response in zip([*bodies, "{not json"], responses, strict=True):
+            with self.subTest(body=body):
+                self.assertNotIn("Traceback", response.text)
+                self.assertNotIn('"debug"', response.text)
+                self.assertNotIn("site-packages", response.text)
+        self.assertFalse(line.decision)
