@@ -839,6 +839,8 @@ class CustomerNotification(models.Model):
         mail_by_notification = {n.id: mail_by_render_id[render_ids[n.id]] for n in to_send}
         to_send._address_mails(mail_by_notification)
         to_send._mark_sent({n_id: mail.mail_message_id for n_id, mail in mail_by_notification.items()})
+        # The chatter copy keeps no live customer link (the e-mail itself keeps it until it is sent).
+        self.env["repair.customer.communication"]._mask_link_tokens("mail_message", "body", mails.mail_message_id.ids)
 
     def _refuse_blacklisted_emails(self):
         """The messages whose address is on Odoo's e-mail blacklist, settled as refused (one query for the group)."""

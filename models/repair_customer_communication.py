@@ -6,7 +6,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import LockError, UserError
+from odoo.exceptions import AccessError, LockError, UserError
 from odoo.tools import SQL, consteq
 from odoo.tools.misc import hmac
 
@@ -29,6 +29,9 @@ COMMUNICATION_STATES = [
 # States in which the customer may still change the answers.
 ANSWERABLE_STATES = ("sent", "delivered", "opened")
 TOKEN_SCOPE = "repair_customer_communication.link"
+# A customer link in a text, and what replaces it in the copies Odoo keeps (chatter, sent e-mails).
+LINK_TOKEN_PATTERN = "/workshop/c/[0-9a-f]{64}"
+MASKED_LINK = "/workshop/c/link-not-kept"
 
 
 class RepairCustomerCommunication(models.Model):
@@ -79,7 +82,9 @@ class RepairCustomerCommunication(models.Model):
     line_ids = fields.One2many("repair.customer.communication.line", "communication_id", string="Items")
     remark_ids = fields.One2many("repair.customer.remark", "communication_id", string="Remarks")
     event_ids = fields.One2many("repair.customer.event", "communication_id", string="Log")
-    customer_url = fields.Char("Customer link", compute="_compute_customer_url")
+    # The live link is for the messages the module renders (as superuser) and for reception's
+    # logged "copy link" action: no staff role reads it.
+    customer_url = fields.Char("Customer link", compute="_compute_customer_url", groups="base.group_system")
     acceptance_ids = fields.One2many("repair.customer.agreement.acceptance", "communication_id", string="Conditions")
     signature = fields.Image(max_width=1024, max_height=1024, copy=False, readonly=True)
     signed_by = fields.Char(copy=False, readonly=True)
@@ -151,6 +156,72 @@ class RepairCustomerCommunication(models.Model):
         if not nonce:
             raise UserError(self.env._("This communication has no link yet."))
         return self._token_from_nonce(nonce)
+
+    def _link_is_live(self):
+        """Whether this link still opens something for the customer (sent, not replaced, revoked or expired)."""
+        self.ensure_one()
+        if self.state in ("draft", "revoked", "superseded") or not self.sudo().token_hash:
+            return False
+        return not (self.expires_at and self.expires_at < fields.Datetime.now())
+
+    def _check_reception(self):
+        if not self.env.user.has_group("repair_customer_communication.group_workshop_receptionist"):
+            raise AccessError(self.env._("Only reception may do this with a customer's link."))
+        self.check_access("read")
+
+    def _staff_copy_link(self):
+        """The link, shown to reception once it asked for it; the log says who and when."""
+        self.ensure_one()
+        self._check_reception()
+        if not self._link_is_live():
+            raise UserError(self.env._("This link no longer opens anything: send the current version instead."))
+        url = self.sudo()._get_customer_url()
+        self._log_event("link_copied", details=self.env._("Copied by %(user)s", user=self.env.user.name))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Customer link of %(name)s", name=self.partner_id.display_name),
+                "message": url,
+                "sticky": True,
+                "type": "warning",
+            },
+        }
+
+    def _staff_revoke_link(self):
+        """Reception revokes the link: it opens nothing from now on, and the log says who and when."""
+        self._check_reception()
+        live = self.filtered(lambda communication: communication.state not in ("draft", "revoked"))
+        if not live:
+            return
+        live.sudo().write({"state": "revoked"})
+        live._log_event("revoked", details=self.env._("Revoked by %(user)s", user=self.env.user.name))
+
+    @api.model
+    def _mask_link_tokens(self, table, column, ids):
+        """Replace the customer links in kept copies of sent messages by a dead form, in one query.
+
+        Why by hand: the bodies differ, so the ORM would write them one by one; this runs
+        once per hand-over (chatter copies) or per mail sent (Odoo's kept e-mail).
+        """
+        if not ids:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s SET %s = regexp_replace(%s, %s, %s, 'g') WHERE id = ANY(%s) AND %s ~ %s",
+                SQL.identifier(table),
+                SQL.identifier(column),
+                SQL.identifier(column),
+                LINK_TOKEN_PATTERN,
+                MASKED_LINK,
+                list(ids),
+                SQL.identifier(column),
+                LINK_TOKEN_PATTERN,
+            )
+        )
+        model = {"mail_message": "mail.message", "mail_mail": "mail.mail"}[table]
+        self.env[model].browse(ids).invalidate_recordset([column])
 
     def _get_customer_url(self):
         self.ensure_one()

@@ -12,6 +12,8 @@ EVENT_TYPES = [
     ("superseded", "Replaced by a new version"),
     ("failed", "Failed"),
     ("contact_changed", "Contact details changed"),
+    ("link_copied", "Link copied by staff"),
+    ("revoked", "Link revoked"),
 ]
 
 
@@ -33,3 +35,18 @@ class RepairCustomerEvent(models.Model):
     ip_address = fields.Char("IP address")
     user_agent = fields.Char("Browser")
     details = fields.Text()
+    link_live = fields.Boolean(compute="_compute_link_live", help="The customer's link of this line still opens.")
+
+    def _compute_link_live(self):
+        for event in self:
+            communication = event.communication_id.sudo()
+            event.link_live = bool(communication) and communication._link_is_live()
+
+    def action_copy_customer_link(self):
+        """Reception's explicit, logged way to read a customer's link (to read it out on the phone, say)."""
+        self.ensure_one()
+        return self.communication_id._staff_copy_link()
+
+    def action_revoke_customer_link(self):
+        self.ensure_one()
+        self.communication_id._staff_revoke_link()

@@ -83,7 +83,9 @@ class TestCustomerPage(HttpCase, WorkshopCommon):
         self.assertEqual(len(sms), 1)
         self.assertIn(communication._get_token(), sms.body)
         self.assertEqual(sms.state, "outgoing", "queued for Odoo's SMS cron, not sent inside the transaction")
-        self.assertIn(communication._get_token(), self.page_order.message_ids[0].body)
+        # Issue 10.3: the chatter copy keeps no live link (mechanics read the chatter).
+        self.assertNotIn(communication._get_token(), self.page_order.message_ids[0].body)
+        self.assertIn("/workshop/c/link-not-kept", self.page_order.message_ids[0].body)
 
     def test_resend_sends_the_same_link(self):
         communication = self._send()

@@ -1,9 +1,13 @@
 import json
 from unittest.mock import patch
 
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.mail.tests.common import MockEmail
+from odoo.addons.sms.tests.common import SMSCase
 
 from .common import WorkshopCommon
 from .test_customer_page import TestCustomerRemarks
@@ -12,7 +16,7 @@ INVALID_LINK = "This link is not valid (any more)"
 
 
 @tagged("post_install", "-at_install")
-class TestLinkHardening(HttpCase, WorkshopCommon):
+class TestLinkHardening(MockEmail, SMSCase, HttpCase, WorkshopCommon):
     """Links reach only their own recipient, each route serves its own kind of link, and nothing is kept or framed.
 
     Black-box: requests against the routes, as an anonymous visitor (unless said otherwise).
@@ -223,3 +227,58 @@ class TestLinkHardening(HttpCase, WorkshopCommon):
                 self.assertNotIn('"debug"', response.text)
                 self.assertNotIn("site-packages", response.text)
         self.assertFalse(line.decision)
+
+    # ------------------------------------------------------------------
+    # 2, 3: reception copies or revokes a link, logged; nobody else reads it; kept copies hold no live token
+    # ------------------------------------------------------------------
+
+    def test_no_staff_role_reads_the_customer_link(self):
+        overview = self._send_to(self.emile)
+        for user in (self.mechanic, self.receptionist):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                overview.with_user(user).read(["customer_url"])
+        with self.assertRaises(AccessError):
+            overview.with_user(self.mechanic)._staff_copy_link()
+        self.assertNotIn("link_copied", overview.event_ids.mapped("event_type"))
+
+    def test_reception_copies_the_link_explicitly_and_it_is_logged(self):
+        overview = self._send_to(self.emile)
+        event = overview.event_ids[:1].with_user(self.receptionist)
+        self.assertTrue(event.link_live)
+        action = event.action_copy_customer_link()
+        self.assertIn(overview._get_token(), action["params"]["message"])
+        copied = overview.event_ids.filtered(lambda e: e.event_type == "link_copied")
+        self.assertEqual(len(copied), 1)
+        self.assertIn(self.receptionist.name, copied.details)
+
+    def test_reception_revokes_a_link_and_it_opens_nothing(self):
+        overview = self._send_to(self.emile)
+        token = overview._get_token()
+        overview.event_ids[:1].with_user(self.receptionist).action_revoke_customer_link()
+        self.assertEqual(overview.state, "revoked")
+        revoked = overview.event_ids.filtered(lambda e: e.event_type == "revoked")
+        self.assertIn(self.receptionist.name, revoked.details)
+        self.assertEqual(self.url_open(f"/workshop/c/{token}").status_code, 404)
+        self.assertIn(INVALID_LINK, self._rpc(overview, "confirm")["error"])
+        with self.assertRaises(UserError):
+            overview.with_user(self.receptionist)._staff_copy_link()
+
+    def test_kept_copies_of_sent_messages_hold_no_live_link(self):
+        email_overview = self._send_to(self.emile)
+        token = email_overview._get_token()
+        message = self.env["customer.notification"].search([("communication_id", "=", email_overview.id)]).message_id
+        self.assertNotIn(token, message.body, "the chatter copy of the e-mail")
+        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", message.id)])
+        self.assertIn(token, mail.body_html, "the e-mail itself carries it until it is sent")
+        with self.mock_mail_gateway():
+            mail.send()
+        mail.invalidate_recordset()
+        self.assertNotIn(token, mail.body_html or "", "Odoo's kept e-mail, once sent")
+        sms_order = self._create_customer_order([("Wipers", "recommended", 30.0)])
+        with self.mockSMSGateway():
+            sms_overview = self._send_to(self.emile, channel="sms", order=sms_order)
+        sms_message = self.env["customer.notification"].search([("communication_id", "=", sms_overview.id)]).message_id
+        self.assertNotIn(sms_overview._get_token(), sms_message.body, "the chatter copy of the SMS")
+        self.assertIn("/workshop/c/link-not-kept", sms_message.body)
+        sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", sms_message.id)])
+        self.assertIn(sms_overview._get_token(), sms.body, "the SMS itself carries it")

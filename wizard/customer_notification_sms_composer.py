@@ -1,7 +1,10 @@
+import re
 from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from ..models.repair_customer_communication import LINK_TOKEN_PATTERN, MASKED_LINK
 
 
 class CustomerNotificationSmsComposer(models.TransientModel):
@@ -80,6 +83,14 @@ class CustomerNotificationSmsComposer(models.TransientModel):
                 values.update(state="canceled", failure_type="sms_duplicate")
             sent.add(key)
         return values_by_record
+
+    def _prepare_log_body_values(self, sms_records_values):
+        """The chatter copy keeps no live customer link: staff use the preview, not the customer's link."""
+        masked = {
+            res_id: dict(values, body=re.sub(LINK_TOKEN_PATTERN, MASKED_LINK, values["body"] or ""))
+            for res_id, values in sms_records_values.items()
+        }
+        return super()._prepare_log_body_values(masked)
 
     def _prepare_mass_sms(self, records, sms_record_values):
         by_record = self._notification_by_record()
