@@ -8,25 +8,9 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from ..models.repair_customer_communication_answer import MAX_FILE_SIZE
 from ..models.repair_customer_communication_line import DECLINE_REASONS
 from ..models.repair_work_item import CUSTOMER_DECISIONS, WORK_ITEM_CATEGORIES
+from ..tools.customer_page_headers import set_customer_headers
 
 _logger = logging.getLogger(__name__)
-
-# Every answer of the customer routes: never kept by a browser or proxy (the token is in
-# the address), never framed by another site, never indexed.
-NO_STORE_HEADERS = [
-    ("Cache-Control", "no-store, no-cache, must-revalidate, private"),
-    ("Pragma", "no-cache"),
-    ("Referrer-Policy", "no-referrer"),
-    ("X-Robots-Tag", "noindex, nofollow"),
-    ("X-Frame-Options", "DENY"),
-    ("Content-Security-Policy", "frame-ancestors 'none'"),
-]
-
-
-def _set_customer_headers(headers):
-    """Set (not add: one of each) the customer routes' headers on `headers`."""
-    for name, value in NO_STORE_HEADERS:
-        headers[name] = value
 
 
 class WorkshopCustomerPage(http.Controller):
@@ -61,9 +45,10 @@ class WorkshopCustomerPage(http.Controller):
     def report_pdf(self, token, **kwargs):
         """The repair report the link was sent for."""
         communication = request.env["repair.customer.communication"]._find_by_token(token)
-        if not communication or communication.kind != "report":
+        shown = communication._version_shown() if communication else communication
+        if not shown or shown.kind != "report":
             return self._invalid_link_page()
-        content = communication._render_repair_report()
+        content = shown._render_repair_report()
         filename = f"{communication.order_id.name.replace('/', '-')}.pdf"
         headers = [
             ("Content-Type", "application/pdf"),
@@ -71,7 +56,7 @@ class WorkshopCustomerPage(http.Controller):
             ("Content-Disposition", http.content_disposition(filename)),
         ]
         response = request.make_response(content, headers=headers)
-        _set_customer_headers(response.headers)
+        set_customer_headers(response.headers)
         return response
 
     @http.route(
@@ -90,7 +75,8 @@ class WorkshopCustomerPage(http.Controller):
             return request.not_found()
         stream = request.env["ir.binary"]._get_stream_from(attachment)
         response = stream.get_response(as_attachment=False)
-        _set_customer_headers(response.headers)  # replaces Odoo's own Cache-Control: one, not two
+        set_customer_headers(response.headers)  # replaces Odoo's own Cache-Control: one, not two
+        response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"  # as Odoo's streams
         return response
 
     @http.route("/workshop/preview/<int:communication_id>", type="http", auth="user", methods=["GET"], sitemap=False)
@@ -207,7 +193,7 @@ class WorkshopCustomerPage(http.Controller):
         they have the preview.
         """
         Communication = request.env["repair.customer.communication"]
-        _set_customer_headers(request.future_response.headers)
+        set_customer_headers(request.future_response.headers)
         if request.env.user._is_internal():
             return {
                 "ok": False,
@@ -278,14 +264,14 @@ class WorkshopCustomerPage(http.Controller):
             "outdated_from": outdated_from,
         }
         response = request.render("repair_customer_communication.customer_overview_page", values)
-        _set_customer_headers(response.headers)
+        set_customer_headers(response.headers)
         return response
 
     def _render_report_page(self, communication, lang=None):
         languages = self._set_page_language(communication, lang)
         values = self._page_layout_values(communication, languages)
         response = request.render("repair_customer_communication.customer_report_page", values)
-        _set_customer_headers(response.headers)
+        set_customer_headers(response.headers)
         return response
 
     def _render_checkin_page(self, communication, lang=None):
@@ -305,10 +291,10 @@ class WorkshopCustomerPage(http.Controller):
             "summary": communication._customer_summary(),
         }
         response = request.render("repair_customer_communication.customer_checkin_page", values)
-        _set_customer_headers(response.headers)
+        set_customer_headers(response.headers)
         return response
 
     def _invalid_link_page(self):
         response = request.render("repair_customer_communication.customer_link_invalid_page", {}, status=404)
-        _set_customer_headers(response.headers)
+        set_customer_headers(response.headers)
         return response

@@ -3,6 +3,8 @@ import logging
 from odoo import models
 from odoo.http import request
 
+from ..tools.customer_page_headers import set_customer_headers
+
 _logger = logging.getLogger(__name__)
 
 # The customer's public routes (controllers/customer_page.py).
@@ -32,5 +34,10 @@ class IrHttp(models.AbstractModel):
         ):
             return super()._handle_error(exception)
         _logger.warning("Customer route %s failed", request.httprequest.path, exc_info=exception)
-        message = request.env["repair.customer.communication"]._unexpected_error_message()
-        return dispatcher._response(result={"ok": False, "error": message})
+        try:
+            message = request.env["repair.customer.communication"]._unexpected_error_message()
+        except Exception:  # pylint: disable=broad-exception-caught  # e.g. an aborted transaction: still no details
+            message = "Something went wrong on our side: nothing was saved. Please try again in a moment."
+        response = dispatcher._response(result={"ok": False, "error": message})
+        set_customer_headers(response.headers)
+        return response

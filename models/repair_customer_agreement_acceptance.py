@@ -27,11 +27,15 @@ class RepairCustomerAgreementAcceptance(models.Model):
     withdrawal_user_agent = fields.Char("Withdrawn from browser", readonly=True)
 
     def _withdraw(self, ip_address=False, user_agent=False):
-        """The customer unticked the conditions: recorded beside each acceptance still standing."""
-        self.filtered(lambda acceptance: not acceptance.withdrawn_at).sudo().write(
+        """The customer unticked the conditions: recorded beside each acceptance still standing, and in the log."""
+        standing = self.filtered(lambda acceptance: not acceptance.withdrawn_at)
+        if not standing:
+            return
+        standing.sudo().write(
             {
                 "withdrawn_at": fields.Datetime.now(),
                 "withdrawal_ip_address": ip_address,
                 "withdrawal_user_agent": user_agent,
             }
         )
+        standing.communication_id._log_event("withdrawn", ip_address=ip_address, user_agent=user_agent)

@@ -83,8 +83,9 @@ class RepairCustomerCommunication(models.Model):
     remark_ids = fields.One2many("repair.customer.remark", "communication_id", string="Remarks")
     event_ids = fields.One2many("repair.customer.event", "communication_id", string="Log")
     # The live link is for the messages the module renders (as superuser) and for reception's
-    # logged "copy link" action: no staff role reads it.
-    customer_url = fields.Char("Customer link", compute="_compute_customer_url", groups="base.group_system")
+    # logged "copy link" action: read by anyone else (a template preview, the chatter composer),
+    # it is empty.
+    customer_url = fields.Char("Customer link", compute="_compute_customer_url")
     acceptance_ids = fields.One2many("repair.customer.agreement.acceptance", "communication_id", string="Conditions")
     signature = fields.Image(max_width=1024, max_height=1024, copy=False, readonly=True)
     signed_by = fields.Char(copy=False, readonly=True)
@@ -118,10 +119,11 @@ class RepairCustomerCommunication(models.Model):
                 version=communication.version,
             )
 
+    @api.depends_context("uid")
     def _compute_customer_url(self):
         for communication in self:
             communication.customer_url = (
-                communication._get_customer_url() if communication.sudo().token_nonce else False
+                communication._get_customer_url() if self.env.su and communication.token_nonce else False
             )
 
     # ------------------------------------------------------------------
@@ -157,12 +159,24 @@ class RepairCustomerCommunication(models.Model):
             raise UserError(self.env._("This communication has no link yet."))
         return self._token_from_nonce(nonce)
 
+    def _same_recipient(self, other):
+        """Whether `other` went to the same person at the same address (an old link may then lead to it)."""
+        self.ensure_one()
+        return (
+            other.partner_id == self.partner_id
+            and other.channel == self.channel
+            and (other.address or "").strip().lower() == (self.address or "").strip().lower()
+        )
+
     def _link_is_live(self):
         """Whether this link still opens something for the customer (sent, not replaced, revoked or expired)."""
         self.ensure_one()
-        if self.state in ("draft", "revoked", "superseded") or not self.sudo().token_hash:
+        communication = self.sudo()
+        if communication.state in ("draft", "revoked") or not communication.token_hash:
             return False
-        return not (self.expires_at and self.expires_at < fields.Datetime.now())
+        if communication.expires_at and communication.expires_at < fields.Datetime.now():
+            return False
+        return bool(communication._version_shown())
 
     def _check_reception(self):
         if not self.env.user.has_group("repair_customer_communication.group_workshop_receptionist"):
@@ -189,9 +203,16 @@ class RepairCustomerCommunication(models.Model):
         }
 
     def _staff_revoke_link(self):
-        """Reception revokes the link: it opens nothing from now on, and the log says who and when."""
+        """Reception revokes the link: it opens nothing from now on, and the log says who and when.
+
+        A link the customer answered (confirmed, closed) stays as it is: it is the evidence
+        of the answer, and shows it read-only.
+        """
         self._check_reception()
         live = self.filtered(lambda communication: communication.state not in ("draft", "revoked"))
+        answered = live.filtered(lambda communication: communication.state in ("confirmed", "closed"))
+        if answered:
+            raise UserError(self.env._("The customer answered through this link: it stays, read-only, as the proof."))
         if not live:
             return
         live.sudo().write({"state": "revoked"})
@@ -338,8 +359,9 @@ class RepairCustomerCommunication(models.Model):
                 raise UserError(self.env._("%(reason)s Nothing can be sent to them.", reason=refusal))
             if communication.state in ("superseded", "revoked"):
                 raise UserError(self.env._("This version was replaced or revoked: send the current one."))
-            if not communication.sudo().token_nonce:
-                communication._issue_token()
+            expired = communication.expires_at and communication.expires_at < fields.Datetime.now()
+            if not communication.sudo().token_nonce or expired:
+                communication._issue_token()  # re-sending an expired link sends a working one
         notifications = self.env["customer.notification"]._queue_links(self, log=False)._send_now()
         failed = notifications.filtered(lambda n: n.state != "sent")
         if failed:
@@ -375,9 +397,20 @@ class RepairCustomerCommunication(models.Model):
             ).sorted("id")[-1:]
             if newer:
                 replaced_by[newer] |= previous
+        superseded, revoked = self.browse(), self.browse()
         for newer, previous in replaced_by.items():
-            previous.write({"superseded_by_id": newer.id, "state": "superseded"})
-        self.browse().union(*replaced_by.values())._log_event("superseded")
+            # A link the new version did not go to (another person or address) is revoked: it opens nothing.
+            elsewhere = previous.filtered(lambda p, n=newer: not p._same_recipient(n))
+            (previous - elsewhere).write({"superseded_by_id": newer.id, "state": "superseded"})
+            elsewhere.write({"superseded_by_id": newer.id, "state": "revoked"})
+            for old in elsewhere:
+                old._log_event(
+                    "revoked",
+                    details=self.env._("A newer version went to %(address)s.", address=newer.address),
+                )
+            superseded |= previous - elsewhere
+            revoked |= elsewhere
+        superseded._log_event("superseded")
         resent._log_event("resent")
         (self - resent)._log_event("sent")
         if channel == "email":
@@ -445,16 +478,23 @@ class RepairCustomerCommunication(models.Model):
         return self.env["ir.qweb.field.monetary"].value_to_html(amount, {"display_currency": self.currency_id})
 
     def _lock_for_answer(self, wait=False):
-        """Hold the row while the answer is stored; a second tab gets a clear refusal (or, with `wait`, its turn)."""
+        """Hold the row while the answer is stored; a second tab gets a clear refusal (or, with `wait`, its turn).
+
+        Both take the lock that still lets rows refer to the link (its log, a new version),
+        so that neither blocks reception's work. With `wait`, a decision queues behind a
+        confirmation being stored (a few seconds at most); PostgreSQL then makes Odoo
+        replay it, and the replay finds the link confirmed and refuses it.
+        """
         self.ensure_one()
         if wait:
-            # Odoo's `lock_for_update` never waits; a decision must queue behind a confirmation, then see it.
+            # Odoo's `lock_for_update` never waits; this one waits, but not for ever.
+            self.env.cr.execute(SQL("SET LOCAL lock_timeout = '10s'"))
             self.env.cr.execute(
                 SQL("SELECT id FROM %s WHERE id = %s FOR NO KEY UPDATE", SQL.identifier(self._table), self.id)
             )
         else:
             try:
-                self.lock_for_update()
+                self.lock_for_update(allow_referencing=True)
             except LockError as error:
                 raise UserError(self.env._("Your answer is already being sent. Please wait a moment.")) from error
         self.invalidate_recordset()

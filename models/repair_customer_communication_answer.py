@@ -85,9 +85,7 @@ class RepairCustomerCommunication(models.Model):
             current == self
             or current.state in ("draft", "revoked", "superseded")
             or current.kind != self.kind
-            or current.partner_id != self.partner_id
-            or current.channel != self.channel
-            or (current.address or "").strip().lower() != (self.address or "").strip().lower()
+            or not self._same_recipient(current)
             or (current.expires_at and current.expires_at < fields.Datetime.now())
         ):
             return self.browse()

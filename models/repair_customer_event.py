@@ -12,6 +12,7 @@ EVENT_TYPES = [
     ("superseded", "Replaced by a new version"),
     ("failed", "Failed"),
     ("contact_changed", "Contact details changed"),
+    ("withdrawn", "Conditions withdrawn"),
     ("link_copied", "Link copied by staff"),
     ("revoked", "Link revoked"),
 ]
@@ -36,11 +37,13 @@ class RepairCustomerEvent(models.Model):
     user_agent = fields.Char("Browser")
     details = fields.Text()
     link_live = fields.Boolean(compute="_compute_link_live", help="The customer's link of this line still opens.")
+    link_revocable = fields.Boolean(compute="_compute_link_live")
 
     def _compute_link_live(self):
         for event in self:
             communication = event.communication_id.sudo()
             event.link_live = bool(communication) and communication._link_is_live()
+            event.link_revocable = event.link_live and communication.state not in ("confirmed", "closed")
 
     def action_copy_customer_link(self):
         """Reception's explicit, logged way to read a customer's link (to read it out on the phone, say)."""

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from .repair_work_item import WORK_ITEM_CATEGORIES
 
@@ -329,6 +330,8 @@ class RepairOrder(models.Model):
 
     def action_close_customer_overview(self):
         """No more changes from the customer: the mechanics work from the authorised items."""
+        if not self.env.user.has_group("repair_customer_communication.group_workshop_receptionist"):
+            raise AccessError(self.env._("Only reception may close an overview for changes."))
         self.check_access("write")
         for order in self:
             overview = order.last_overview_id

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 # The four categories, in the order every screen shows them.
 WORK_ITEM_CATEGORIES = [
@@ -237,6 +237,19 @@ class RepairWorkItem(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_answered(self):
+        """An item the customer answered about is part of the evidence: it is hidden, not deleted."""
+        answered = (
+            self.env["repair.customer.communication.line"]
+            .sudo()
+            .search_count([("work_item_id", "in", self.ids), ("decision", "!=", False)], limit=1)
+        )
+        if answered:
+            raise UserError(
+                self.env._("The customer answered about this item: hide it from the customer instead of deleting it.")
+            )
 
     def action_authorize(self):
         self.write({"authorization": "approved"})

@@ -1,6 +1,8 @@
 import json
+from datetime import timedelta
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
@@ -61,7 +63,8 @@ class TestLinkHardening(MockEmail, SMSCase, HttpCase, WorkshopCommon):
     def test_an_old_link_opens_nothing_once_the_new_version_went_to_someone_else(self):
         first = self._send_to(self.emile)
         second = self._send_to(self.owner)
-        self.assertEqual(first.state, "superseded")
+        self.assertEqual(first.state, "revoked", "sending to another person revokes the old link (logged)")
+        self.assertIn("owner@example.com", first.event_ids.filtered(lambda e: e.event_type == "revoked").details)
         page = self.url_open(f"/workshop/c/{first._get_token()}")
         self.assertEqual(page.status_code, 404)
         self.assertNotIn("Brake pads", page.text)
@@ -235,8 +238,8 @@ class TestLinkHardening(MockEmail, SMSCase, HttpCase, WorkshopCommon):
     def test_no_staff_role_reads_the_customer_link(self):
         overview = self._send_to(self.emile)
         for user in (self.mechanic, self.receptionist):
-            with self.subTest(user=user.login), self.assertRaises(AccessError):
-                overview.with_user(user).read(["customer_url"])
+            with self.subTest(user=user.login):
+                self.assertFalse(overview.with_user(user).read(["customer_url"])[0]["customer_url"])
         with self.assertRaises(AccessError):
             overview.with_user(self.mechanic)._staff_copy_link()
         self.assertNotIn("link_copied", overview.event_ids.mapped("event_type"))
@@ -282,3 +285,90 @@ class TestLinkHardening(MockEmail, SMSCase, HttpCase, WorkshopCommon):
         self.assertIn("/workshop/c/link-not-kept", sms_message.body)
         sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", sms_message.id)])
         self.assertIn(sms_overview._get_token(), sms.body, "the SMS itself carries it")
+
+    # ------------------------------------------------------------------
+    # Review of the above: the report link, reception's gates, answered evidence
+    # ------------------------------------------------------------------
+
+    def test_an_old_report_link_gives_no_pdf_once_a_new_one_went_elsewhere(self):
+        first = self._send_to(self.emile, kind="report")
+        self._send_to(self.owner, kind="report")
+        self.assertEqual(first.state, "revoked", "the new version went to someone else")
+        self.assertIn("revoked", first.event_ids.mapped("event_type"))
+        self.assertEqual(self.url_open(f"/workshop/c/{first._get_token()}/report.pdf").status_code, 404)
+
+    def test_only_reception_closes_an_overview_or_touches_a_link(self):
+        overview = self._send_to(self.emile)
+        with self.assertRaises(AccessError):
+            self.link_order.with_user(self.mechanic).action_close_customer_overview()
+        event = overview.event_ids[:1].with_user(self.mechanic)
+        for action in (event.action_copy_customer_link, event.action_revoke_customer_link):
+            with self.assertRaises(AccessError):
+                action()
+        self.assertEqual(overview.state, "sent")
+
+    def test_an_answered_link_cannot_be_revoked_but_a_leaked_old_one_can(self):
+        first = self._send_to(self.emile)
+        second = self._send_to(self.emile)
+        self.assertEqual(first.state, "superseded")
+        old_event = first.event_ids.filtered(lambda e: e.event_type == "sent").with_user(self.receptionist)
+        self.assertTrue(old_event.link_live, "it still leads to the current version")
+        old_event.action_revoke_customer_link()
+        self.assertEqual(first.state, "revoked")
+        self.assertEqual(self.url_open(f"/workshop/c/{first._get_token()}").status_code, 404)
+        self.assertEqual(self.url_open(f"/workshop/c/{second._get_token()}").status_code, 200, "the current link works")
+        for line in second.line_ids:
+            self._rpc(second, "decide", {"line_id": line.id, "decision": "accepted"})
+        self.assertTrue(self._rpc(second, "confirm")["ok"])
+        with self.assertRaises(UserError):
+            second.with_user(self.receptionist)._staff_revoke_link()
+        self.assertEqual(second.state, "confirmed")
+        self.assertFalse(
+            second.event_ids.filtered(lambda e: e.event_type == "sent").with_user(self.receptionist).link_revocable
+        )
+
+    def test_answered_lines_are_never_remade_and_answered_items_never_deleted(self):
+        overview = self._send_to(self.emile)
+        pads = self._line(overview)
+        # Answered straight from the link, without the page being counted as opened.
+        overview._customer_decide(pads.id, "accepted")
+        self.assertEqual(overview.state, "sent")
+        self.link_order.work_item_ids.filtered(lambda item: item.name == "Brake pads").price_unit = 260.0
+        self.assertTrue(pads.exists(), "the answered line was not deleted and re-made")
+        self.assertEqual(pads.decision, "accepted")
+        planned = self.env["customer.notification"].search(
+            [("order_id", "=", self.link_order.id), ("state", "=", "queued"), ("cause", "=", "manual")]
+        )
+        self.assertEqual(len(planned), 1, "a new version is planned instead")
+        item = self.link_order.work_item_ids.filtered(lambda item: item.name == "Brake pads")
+        with self.assertRaises(UserError):
+            item.with_user(self.receptionist).unlink()
+        self.assertTrue(item.exists())
+
+    def test_a_withdrawal_is_in_the_communication_log(self):
+        self.env["repair.customer.agreement"].create(
+            {"name": "Terms", "body": "<p>Terms.</p>", "company_id": self.company_a.id}
+        )
+        overview = self._send_to(self.emile)
+        self.assertTrue(self._rpc(overview, "conditions", {"accepted": True})["ok"])
+        self.assertTrue(self._rpc(overview, "conditions", {"accepted": False})["ok"])
+        withdrawn = overview.event_ids.filtered(lambda e: e.event_type == "withdrawn")
+        self.assertEqual(len(withdrawn), 1)
+        self.assertEqual(withdrawn.ip_address, "127.0.0.1")
+
+    def test_template_previews_by_staff_never_show_the_live_link(self):
+        overview = self._send_to(self.emile)
+        self.assertFalse(overview.with_user(self.receptionist).customer_url)
+        self.assertFalse(overview.with_user(self.mechanic).customer_url)
+        self.assertIn(overview._get_token(), overview.sudo().customer_url)
+
+    def test_re_sending_an_expired_link_sends_a_working_one(self):
+        overview = self._send_to(self.emile)
+        old_token = overview._get_token()
+        overview.sudo().expires_at = fields.Datetime.now() - timedelta(days=1)
+        self.assertEqual(self.url_open(f"/workshop/c/{old_token}").status_code, 404)
+        overview._send()
+        new_token = overview._get_token()
+        self.assertNotEqual(new_token, old_token)
+        self.assertEqual(self.url_open(f"/workshop/c/{new_token}").status_code, 200)
+        self.assertGreater(overview.expires_at, fields.Datetime.now())

@@ -1,1 +1,2 @@
 from . import search_normalize
+from . import customer_page_headers
