@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, LockError, UserError
-from odoo.tools import SQL, consteq
+from odoo.tools import SQL, consteq, email_normalize
 from odoo.tools.misc import hmac
 
 COMMUNICATION_KINDS = [
@@ -693,13 +693,20 @@ class RepairCustomerCommunication(models.Model):
             )
 
     def _update_customer_contact(self, channel, email, phone, ip_address=False, user_agent=False):
-        """The customer's corrections, already checked: update the partner and log old and new values."""
+        """The customer's corrections, already checked: update the partner and log old and new values.
+
+        The e-mail address is stored normalised (the number already is, in E.164). A
+        person with a user account (a portal or staff login) keeps their addresses: a
+        link must not change a login's e-mail, so the corrections go to reception as a
+        to-do instead.
+        """
         self.ensure_one()
         partner = self.partner_id.sudo()
+        email = email_normalize(email) if email else email
         changes = {}
         if channel and channel != partner.preferred_channel:
             changes["preferred_channel"] = channel
-        if email and email != partner.email:
+        if email and email != email_normalize(partner.email or ""):
             changes["email"] = email
         if phone and phone != partner.phone:
             changes["phone"] = phone
@@ -707,7 +714,21 @@ class RepairCustomerCommunication(models.Model):
             return
         labels = {fname: partner._fields[fname]._description_string(self.env) for fname in changes}
         details = "\n".join(f"{labels[fname]}: {partner[fname] or ''} → {value}" for fname, value in changes.items())
-        partner.write(changes)
+        addresses = {fname: changes.pop(fname) for fname in ("email", "phone") if fname in changes}
+        if addresses and partner.with_context(active_test=False).user_ids:
+            details = self.env._(
+                "Asked for, not applied (the contact has a user account):\n%(details)s", details=details
+            )
+            self.order_id.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Check the contact details %(name)s gave at check-in", name=partner.display_name),
+                note=details,
+                user_id=self.order_id._workshop_responsible_user().id,
+            )
+        else:
+            changes |= addresses
+        if changes:
+            partner.write(changes)
         self._log_event("contact_changed", ip_address=ip_address, user_agent=user_agent, details=details)
 
     def _set_approval_limit(self, amount, ip_address=False, user_agent=False):

@@ -4,7 +4,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.base.tests.test_ir_cron import CronMixinCase
 
@@ -342,6 +342,24 @@ class TestCheckinPage(HttpCase, WorkshopCommon):
         changed = self.invitation.event_ids.filtered(lambda e: e.event_type == "contact_changed")
         self.assertIn("emile.dupre@example.com → new.mail@example.com", changed.details)
         self.assertIn("+32471223344", changed.details)
+
+    def test_an_address_is_stored_normalised(self):
+        result = self._rpc("contact", {"channel": "email", "email": "  New.Mail@Example.COM ", "phone": ""})
+        self.assertTrue(result["ok"], result)
+        self.assertEqual(self.emile.email, "new.mail@example.com")
+
+    def test_corrections_of_a_person_with_a_login_go_to_reception_instead(self):
+        new_test_user(self.env, login="emile_portal", groups="base.group_portal", partner_id=self.emile.id)
+        login_email = self.emile.email
+        result = self._rpc("contact", {"channel": "sms", "email": "attacker@example.com", "phone": "0471 22 33 44"})
+        self.assertTrue(result["ok"], result)
+        self.assertEqual(self.emile.email, login_email, "a login's e-mail is never changed by a link")
+        self.assertEqual(self.emile.phone, "+32470123456")
+        self.assertEqual(self.emile.preferred_channel, "sms", "a preference is not an address")
+        to_do = self.invitation.order_id.activity_ids.filtered(lambda a: "Check the contact details" in a.summary)
+        self.assertIn("attacker@example.com", str(to_do.note))
+        changed = self.invitation.event_ids.filtered(lambda e: e.event_type == "contact_changed")
+        self.assertIn("not applied", changed.details)
 
     def test_bad_contact_input_saves_nothing(self):
         for params in (
