@@ -113,7 +113,7 @@ find_pg_bin() {
 # when we are root (initdb and postgres refuse to run as root).
 as_pg() {
     if [ "$(id -u)" = 0 ]; then
-        runuser -u "$PG_USER" -- "$@"
+        (cd / && runuser -u "$PG_USER" -- "$@")  # from /: the checkout may be in a folder they cannot enter
     else
         "$@"
     fi
@@ -155,6 +155,8 @@ ensure_database_server() {
     fi
     mkdir -p "$pgdir"
     [ "$(id -u)" = 0 ] && chown "$PG_USER" "$pgdir" "$(readlink -f "$pgdir")"
+    # PostgreSQL gets the real path: through the link it would have to enter the private folder.
+    pgdir=$(readlink -f "$pgdir")
     local data="$pgdir/data"
     if [ ! -f "$data/PG_VERSION" ]; then
         say "Creating a private PostgreSQL cluster in .local/pg ..."
@@ -181,7 +183,8 @@ ensure_database_server() {
 }
 
 stop_database_server() {
-    local data="$LOCAL/pg/data"
+    local data
+    data="$(readlink -f "$LOCAL/pg" 2>/dev/null || echo "$LOCAL/pg")/data"
     [ -f "$data/PG_VERSION" ] || return 0
     find_pg_bin
     PG_USER=$(id -un)
