@@ -1,3 +1,4 @@
+import base64
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
@@ -8,6 +9,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.base.tests.test_ir_cron import CronMixinCase
 
+from . import test_customer_page
 from .common import WorkshopCommon
 
 NOW = datetime(2027, 3, 1, 8, 0, 0)
@@ -342,6 +344,25 @@ class TestCheckinPage(HttpCase, WorkshopCommon):
         changed = self.invitation.event_ids.filtered(lambda e: e.event_type == "contact_changed")
         self.assertIn("emile.dupre@example.com → new.mail@example.com", changed.details)
         self.assertIn("+32471223344", changed.details)
+
+    def test_check_in_where_the_company_asks_for_conditions_and_a_signature(self):
+        """Issue 10.15: the page shows what the confirm step asks for, and check-in can be completed."""
+        self.env["repair.customer.agreement"].create(
+            {"name": "Workshop terms", "body": "<p>Keys are kept in the safe.</p>", "company_id": self.company_a.id}
+        )
+        self.company_a.repair_require_signature = True
+        page = self.url_open(f"/workshop/c/{self.token}")
+        self.assertIn("Keys are kept in the safe.", page.text)
+        self.assertIn("o_workshop_conditions_check", page.text)
+        self.assertIn(f"/workshop/c/{self.token}/sign", page.text)
+        self.assertIn("Sign and check in", page.text)
+        self.assertIn("accept the conditions", self._rpc("confirm")["error"])
+        self.assertTrue(self._rpc("conditions", {"accepted": True})["ok"])
+        self.assertIn("Please sign", self._rpc("confirm")["error"])
+        signature = base64.b64encode(test_customer_page.TestCustomerRemarks.PNG).decode()
+        self.assertEqual(self._rpc("sign", {"name": "Émile Dupré", "signature": signature}), {"force_refresh": True})
+        self.assertEqual(self.invitation.state, "confirmed")
+        self.assertEqual(self.invitation.signed_by, "Émile Dupré")
 
     def test_an_address_is_stored_normalised(self):
         result = self._rpc("contact", {"channel": "email", "email": "  New.Mail@Example.COM ", "phone": ""})

@@ -11,8 +11,8 @@ from odoo.tools import mute_logger
 from odoo.addons.mail.tests.common import MockEmail
 from odoo.addons.sms.tests.common import SMSCase
 
+from . import test_customer_page
 from .common import WorkshopCommon
-from .test_customer_page import TestCustomerRemarks
 
 INVALID_LINK = "This link is not valid (any more)"
 
@@ -85,7 +85,7 @@ class TestLinkHardening(MockEmail, SMSCase, HttpCase, WorkshopCommon):
         self.assertIn("opened", second.event_ids.mapped("event_type"))
 
     def test_the_photo_route_follows_the_page_not_the_newest_version(self):
-        png = TestCustomerRemarks.PNG
+        png = test_customer_page.TestCustomerRemarks.PNG
         photo = self.env["ir.attachment"].create({"name": "pads.png", "raw": png, "res_model": "repair.work.item"})
         self.link_order.work_item_ids.filtered(lambda item: item.name == "Brake pads").attachment_ids = photo
         first = self._send_to(self.emile)
