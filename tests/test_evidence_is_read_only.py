@@ -92,3 +92,14 @@ class TestEvidenceIsReadOnly(NotificationCommon):
         self.evidence_order.with_user(self.receptionist).action_close_customer_overview()
         self.assertEqual(self.overview.state, "closed")
         self.assertIn("closed", self.overview.event_ids.mapped("event_type"))
+
+    def test_a_mechanic_editing_an_item_of_an_opened_overview_gets_no_access_error(self):
+        """Issue 10.16: the new version the change needs is planned by the module, not by the mechanic's rights."""
+        self.overview.sudo().state = "opened"
+        item = self.evidence_order.work_item_ids.with_user(self.mechanic)
+        item.write({"name": "Brake pads and discs", "mechanic_note": "Discs worn too"})
+        planned = self.Notification.search(
+            [("order_id", "=", self.evidence_order.id), ("state", "=", "queued"), ("cause", "=", "manual")]
+        )
+        self.assertEqual(len(planned), 1, "the change plans a new version for the customer")
+        self.assertEqual(self.overview.state, "opened", "the old link works until the new one went out")
