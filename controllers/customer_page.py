@@ -259,7 +259,8 @@ class WorkshopCustomerPage(http.Controller):
             "decisions": dict(CUSTOMER_DECISIONS),
             "decline_reasons": DECLINE_REASONS,
             "summary": communication._customer_summary(),
-            "readonly": preview or not communication._is_answerable(),
+            # Staff signed in see a customer's link read-only: they answer nothing in the customer's place.
+            "readonly": preview or not communication._is_answerable() or request.env.user._is_internal(),
             "preview": preview,
             "outdated_from": outdated_from,
         }
@@ -286,7 +287,7 @@ class WorkshopCustomerPage(http.Controller):
             "appointment_tz": tz,
             "services": communication._checkin_services(),
             "choices": {choice.service_id.id: choice.choice for choice in communication.checkin_choice_ids},
-            "readonly": not communication._is_answerable(),
+            "readonly": not communication._is_answerable() or request.env.user._is_internal(),
             "preview": False,
             "summary": communication._customer_summary(),
         }

@@ -155,6 +155,10 @@ class TestLinkHardening(MockEmail, SMSCase, HttpCase, WorkshopCommon):
         self.assertIn("use the preview", answer["error"])
         self.assertFalse(self._line(overview).decision)
         self.assertEqual(overview.state, "sent", "a staff member following the link is no opening")
+        page = self.url_open(f"/workshop/c/{overview._get_token()}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn('data-readonly="1"', page.text, "the page is read-only for staff")
+        self.assertNotIn("o_workshop_confirm", page.text)
 
     # ------------------------------------------------------------------
     # 10: headers
