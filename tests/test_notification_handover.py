@@ -25,6 +25,9 @@ class TestNotificationHandover(NotificationCommon):
             order.write({"state": "done"})
         return self.Notification.browse([self._notifications(order).id for order in orders])
 
+    def _mail_of(self, notification):
+        return self.env["mail.mail"].sudo().search([("mail_message_id", "=", notification.message_id.id)])
+
     def _sms_of(self, notification):
         return self.env["sms.sms"].sudo().search([("mail_message_id", "=", notification.message_id.id)])
 
@@ -40,7 +43,7 @@ class TestNotificationHandover(NotificationCommon):
             self._run_job()
         self.assertEqual(notification.state, "sent")
         self.assertEqual(notification.address, "emile@fleet-client.example")
-        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", notification.message_id.id)])
+        mail = self._mail_of(notification)
         self.assertFalse(mail.recipient_ids, "the template's own recipient (the order's customer) is not kept")
         self.assertEqual(mail.email_to, "emile@fleet-client.example")
         self.assertIn(notification.message_id, self.order.message_ids)
@@ -51,7 +54,7 @@ class TestNotificationHandover(NotificationCommon):
         notification = self._done()
         with self.mock_mail_gateway():
             self._run_job()
-        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", notification.message_id.id)])
+        mail = self._mail_of(notification)
         self.assertEqual(mail.recipient_ids, self.emile)
         self.assertFalse(mail.email_cc)
         self.assertFalse(mail.email_to)
@@ -257,7 +260,7 @@ class TestNotificationHandover(NotificationCommon):
             self._run_job()
         self.assertEqual(notification.state, "sent")
         self.assertEqual(notification.partner_id, self.emile)
-        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", notification.message_id.id)])
+        mail = self._mail_of(notification)
         self.assertEqual(mail.recipient_ids, self.emile)
         self.assertEqual(notification.message_id.partner_ids, self.emile, "the owner is not named on it")
         self.assertFalse(mail.email_to)
@@ -268,7 +271,7 @@ class TestNotificationHandover(NotificationCommon):
         notification = self._done()
         with self.mock_mail_gateway():
             self._run_job()
-        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", notification.message_id.id)])
+        mail = self._mail_of(notification)
         self.assertEqual(mail.recipient_ids, self.emile)
         self.assertFalse(mail.email_to)
 
