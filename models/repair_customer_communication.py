@@ -527,12 +527,10 @@ class RepairCustomerCommunication(models.Model):
             )
             summary = self.env._("Customer answered the overview")
         order = self.order_id.sudo()
-        order.message_post(body=body, subtype_xmlid="mail.mt_note")
-        order.activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=summary,
-            user_id=order._workshop_responsible_user(self.create_uid).id,
-        )
+        # Authored by the customer, as Odoo's portal does: not by the public user, whom
+        # staff of another company than the public user's may not read.
+        order.message_post(body=body, subtype_xmlid="mail.mt_note", author_id=self.partner_id.id)
+        order._workshop_todo_for_customer_action(summary, None, self.create_uid)
 
     def _reopen_by_customer(self, ip_address=False, user_agent=False):
         """ "I changed my mind": the confirmed answer opens once more, and reception is told."""
@@ -545,12 +543,9 @@ class RepairCustomerCommunication(models.Model):
                 "%(name)s changed their mind and reopened the overview.", name=self.partner_id.display_name
             ),
             subtype_xmlid="mail.mt_note",
+            author_id=self.partner_id.id,
         )
-        order.activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=self.env._("Customer reopened the overview"),
-            user_id=order._workshop_responsible_user(self.create_uid).id,
-        )
+        order._workshop_todo_for_customer_action(self.env._("Customer reopened the overview"), None, self.create_uid)
 
     def _can_reopen(self):
         self.ensure_one()
@@ -695,7 +690,8 @@ class RepairCustomerCommunication(models.Model):
     def _update_customer_contact(self, channel, email, phone, ip_address=False, user_agent=False):
         """The customer's corrections, already checked: update the partner and log old and new values.
 
-        The e-mail address is stored normalised (the number already is, in E.164). A
+        The e-mail address is stored normalised (the number already is, in E.164, and a
+        number typed in another form is compared as it reads). A
         person with a user account (a portal or staff login) keeps their addresses: a
         link must not change a login's e-mail, so the corrections go to reception as a
         to-do instead.
@@ -708,7 +704,7 @@ class RepairCustomerCommunication(models.Model):
             changes["preferred_channel"] = channel
         if email and email != email_normalize(partner.email or ""):
             changes["email"] = email
-        if phone and phone != partner.phone:
+        if phone and phone != partner._workshop_phone_sanitized(partner.phone):
             changes["phone"] = phone
         if not changes:
             return
@@ -719,11 +715,9 @@ class RepairCustomerCommunication(models.Model):
             details = self.env._(
                 "Asked for, not applied (the contact has a user account):\n%(details)s", details=details
             )
-            self.order_id.sudo().activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=self.env._("Check the contact details %(name)s gave at check-in", name=partner.display_name),
-                note=details,
-                user_id=self.order_id._workshop_responsible_user().id,
+            self.order_id.sudo()._workshop_todo_for_customer_action(
+                self.env._("Check the contact details %(name)s gave at check-in", name=partner.display_name),
+                details,
             )
         else:
             changes |= addresses

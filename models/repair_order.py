@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError
 
 from .repair_work_item import WORK_ITEM_CATEGORIES
@@ -238,6 +238,26 @@ class RepairOrder(models.Model):
             if user and user.active and not user.share and self.company_id in user.company_ids:
                 return user
         return self.env.ref("base.user_admin")
+
+    def _workshop_todo_for_customer_action(self, summary, note=None, *candidates):
+        """A to-do for reception about something a customer did on their page.
+
+        Made by the superuser, not by the public user the customer's request runs as:
+        the chatter shows who made each activity, and staff of a location other than
+        the public user's company may not read that user (Odoo's multi-company rule on
+        portal and public users), so the work order would open on an access error.
+        """
+        self.ensure_one()
+        return (
+            self.with_user(SUPERUSER_ID)
+            .sudo()
+            .activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=summary,
+                note=note,
+                user_id=self._workshop_responsible_user(*candidates).id,
+            )
+        )
 
     def _get_customer_contact_points(self, automated=False):
         """Every e-mail address and mobile number of the driver, owner and contractor, in role order.

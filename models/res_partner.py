@@ -1,5 +1,3 @@
-import re
-
 import phonenumbers
 
 from odoo import api, fields, models
@@ -8,9 +6,11 @@ from odoo.fields import Domain
 
 from ..tools.search_normalize import compact, fold, phone_digit_variants
 
-# Phone fields normalised to E.164 on every write where they can be read.
+# Phone fields the workshop searches and texts. The module's own professional mobile is
+# always stored in E.164; Odoo's `phone` only when typed in the workshop's own forms.
 WORKSHOP_PHONE_FIELDS = ("phone", "mobile_professional")
-E164 = re.compile(r"\+[1-9]\d{5,14}")
+# Context key the workshop's forms and pages set: store Odoo's `phone` in E.164 there.
+WORKSHOP_PHONE_CONTEXT = "workshop_phone_e164"
 # (channel, partner field, kind) of every address a person may have, in the order they are tried.
 WORKSHOP_ADDRESS_FIELDS = [
     ("email", "email", "personal"),
@@ -97,7 +97,7 @@ class ResPartner(models.Model):
                 if value:
                     tokens += [fold(value), compact(value)]
             for fname in WORKSHOP_PHONE_FIELDS:
-                tokens += self._phone_search_tokens(partner[fname])
+                tokens += partner._phone_search_tokens(partner[fname])
             partner.customer_search_key = " | ".join(dict.fromkeys(t for t in tokens if t)) or False
 
     def _compute_customer_search(self):
@@ -175,7 +175,7 @@ class ResPartner(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if any(fname in vals for fname in WORKSHOP_PHONE_FIELDS):
+        if any(fname in vals for fname in self._workshop_normalized_phone_fields()):
             if len(self) > 1 and "country_id" not in vals:
                 # Each partner's own country decides how its number is read.
                 for partner in self:
@@ -188,16 +188,29 @@ class ResPartner(models.Model):
     # Tooling
     # ------------------------------------------------------------------
 
+    def _workshop_normalized_phone_fields(self):
+        """The phone fields this write stores in E.164.
+
+        Odoo's `phone` is stored as Odoo stores it (its forms format it, its portal and
+        imports keep what was given) except in the workshop's own forms, which set
+        `WORKSHOP_PHONE_CONTEXT`: the add-on changes nothing of Odoo's partners outside
+        its flows. Numbers are read in the partner's country wherever they are used, so
+        a number stored as typed is texted and found all the same.
+        """
+        if self.env.context.get(WORKSHOP_PHONE_CONTEXT):
+            return WORKSHOP_PHONE_FIELDS
+        return ("mobile_professional",)
+
     def _normalize_phone_vals(self, vals, partner=None):
-        """Store phone numbers in E.164 where they can be read.
+        """Store phone numbers in E.164 where they can be read (see `_workshop_normalized_phone_fields`).
 
         Odoo's own `phone` keeps what was typed when it cannot be read, as Odoo's forms
-        and portal do (the add-on changes nothing there: the partner form warns, and the
-        contact policy does not text such a number); the workshop's own professional
-        mobile is refused, naming the field. The workshop's flows that take a number
-        from a customer (check-in) refuse it through `_workshop_phone_e164`.
+        and portal do (the partner form warns the workshop, and the contact policy does
+        not text such a number); the workshop's own professional mobile is refused,
+        naming the field. The workshop's flows that take a number from a customer
+        (check-in) refuse it through `_workshop_phone_e164`.
         """
-        for fname in WORKSHOP_PHONE_FIELDS:
+        for fname in self._workshop_normalized_phone_fields():
             number = vals.get(fname)
             if not number or not isinstance(number, str):
                 continue
@@ -233,10 +246,19 @@ class ResPartner(models.Model):
             country = company.country_id
         return self._phone_format_number(number, country=country, force_format="E164", raise_exception=True)
 
-    @api.model
-    def _workshop_phone_is_readable(self, number):
-        """Whether a stored number can be texted: numbers that can be read are stored in E.164."""
-        return bool(number) and E164.fullmatch(number) is not None
+    def _workshop_phone_sanitized(self, number):
+        """`number` in E.164, read in this partner's country (else the company's), or False if it cannot be read.
+
+        Numbers are stored as typed outside the workshop's forms, so every reader
+        (addresses, search, duplicates) goes through here rather than trusting storage.
+        """
+        if not number:
+            return False
+        partner = self[:1]
+        try:
+            return partner._workshop_phone_e164(number, partner=partner or None)
+        except UserError:
+            return False
 
     @api.onchange("phone", "country_id")
     def _onchange_workshop_phone_warning(self):
@@ -259,13 +281,12 @@ class ResPartner(models.Model):
             }
         return None
 
-    @api.model
     def _phone_search_tokens(self, number):
-        """Digits of a stored E.164 number in international and national form."""
+        """Digits of a stored number (read in this partner's country) in international and national form."""
         if not number:
             return []
         try:
-            parsed = phonenumbers.parse(number, None)
+            parsed = phonenumbers.parse(self._workshop_phone_sanitized(number) or number, None)
         except phonenumbers.NumberParseException:
             return [compact(number)]
         national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
@@ -279,13 +300,16 @@ class ResPartner(models.Model):
         `unreadable` asks for it too (to show it, refused, in the send dialog).
         """
         self.ensure_one()
-        return [
-            (address_channel, kind, self[fname])
-            for address_channel, fname, kind in WORKSHOP_ADDRESS_FIELDS
-            if self[fname]
-            and (channel is None or channel == address_channel)
-            and (unreadable or address_channel != "sms" or self._workshop_phone_is_readable(self[fname]))
-        ]
+        addresses = []
+        for address_channel, fname, kind in WORKSHOP_ADDRESS_FIELDS:
+            address = self[fname]
+            if not address or channel not in (None, address_channel):
+                continue
+            if address_channel == "sms":
+                address = self._workshop_phone_sanitized(address) or (unreadable and address)
+            if address:
+                addresses.append((address_channel, kind, address))
+        return addresses
 
     def _workshop_contact_refusal(self, channel, automated):
         """Why this person may not be sent a message on `channel`, or None if they may.
@@ -346,7 +370,7 @@ class ResPartner(models.Model):
                     continue
                 seen.add((channel, address.lower()))
                 refusal = partner._workshop_contact_refusal(channel, automated)
-                if not refusal and channel == "sms" and not self._workshop_phone_is_readable(address):
+                if not refusal and channel == "sms" and not partner._workshop_phone_sanitized(address):
                     refusal = self.env._("“%(number)s” cannot be read as a mobile number.", number=address)
                 points.append(
                     {

@@ -22,7 +22,16 @@ class TestOverviewTours(HttpCase, WorkshopCommon):
             owner_id=cls.blocked_owner.id,
             work_item_ids=[
                 Command.create({"name": "Oil service", "category": "scheduled", "price_unit": 100.0}),
-                Command.create({"name": "Brake pads", "category": "necessary", "price_unit": 200.0}),
+                Command.create(
+                    {
+                        "name": "Brake pads",
+                        "category": "necessary",
+                        "price_unit": 200.0,
+                        "mechanic_note": "Pads 3 mm inside left, wear indicator touching: that is the squeak "
+                        "the customer reported. Discs 24.1 mm (minimum 23.0 mm): OK to keep.",
+                        "customer_note": "Your front brake pads are worn down to 3 mm.",
+                    }
+                ),
                 Command.create({"name": "Wiper blades", "category": "recommended", "price_unit": 30.0}),
                 Command.create({"name": "Tyres checked", "category": "ok"}),
             ],
@@ -48,8 +57,13 @@ class TestOverviewTours(HttpCase, WorkshopCommon):
         wipers_line = overview.line_ids.filtered(lambda line: line.name == "Wiper blades")
         self.assertEqual(wipers_line.decline_reason, "price")
 
-        self.browser_size = "1366x768"
+        self.browser_size = "1440x900"  # reception's screen, the chatter beside the form
         self.touch_enabled = False
+        self.start_tour(
+            "/odoo/action-repair.action_repair_order_tree",
+            "repair_customer_communication_progress_column",
+            login=self.receptionist.login,
+        )
         self.start_tour(
             f"/odoo/action-repair.action_repair_order_tree/{self.tour_order.id}",
             "repair_customer_communication_reception_applies",

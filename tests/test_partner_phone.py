@@ -6,6 +6,10 @@ from .common import WorkshopCommon
 
 @tagged("post_install", "-at_install")
 class TestPartnerPhone(WorkshopCommon):
+    def workshop_partners(self):
+        """Partners as the workshop's customer form and work order create them."""
+        return self.env["res.partner"].with_context(workshop_phone_e164=True)
+
     def test_belgian_numbers_stored_e164(self):
         self.assertEqual(self.emile.phone, "+32470123456")
         self.assertEqual(self.emile.mobile_professional, "+32491654321")
@@ -19,7 +23,7 @@ class TestPartnerPhone(WorkshopCommon):
 
     def test_partner_country_wins_over_company_country(self):
         partner = (
-            self.env["res.partner"]
+            self.workshop_partners()
             .with_company(self.company_a)
             .create({"name": "Jean Français", "country_id": self.france.id, "phone": "06 12 34 56 78"})
         )
@@ -32,7 +36,7 @@ class TestPartnerPhone(WorkshopCommon):
     def test_country_falls_back_to_current_company(self):
         self.env.company.country_id = self.france
         partner = (
-            self.env["res.partner"]
+            self.workshop_partners()
             .with_company(self.company_a)
             .create({"name": "No Country", "phone": "0470 12 34 56"})
         )
@@ -43,7 +47,7 @@ class TestPartnerPhone(WorkshopCommon):
 
     def test_country_falls_back_to_partner_company(self):
         self.env.company.country_id = self.france
-        partner = self.env["res.partner"].create(
+        partner = self.workshop_partners().create(
             {"name": "Company Contact", "company_id": self.company_a.id, "phone": "0470 12 34 56"}
         )
         self.assertEqual(partner.phone, "+32470123456")
@@ -51,7 +55,7 @@ class TestPartnerPhone(WorkshopCommon):
         self.assertEqual(partner.mobile_professional, "+32499112233")
 
     def test_multi_write_uses_each_partners_country(self):
-        french = self.env["res.partner"].create({"name": "Lyon Garage", "country_id": self.france.id})
+        french = self.workshop_partners().create({"name": "Lyon Garage", "country_id": self.france.id})
         partners = self.other_customer | french
         partners.write({"phone": "0470 12 34 56"})
         self.assertEqual(self.other_customer.phone, "+32470123456")
@@ -112,3 +116,24 @@ class TestPartnerPhone(WorkshopCommon):
     def test_clearing_a_number(self):
         self.emile.phone = False
         self.assertFalse(self.emile.phone)
+
+    def test_odoo_keeps_a_readable_phone_as_given_outside_the_workshop(self):
+        """Outside the workshop's forms Odoo's `phone` is stored as Odoo stores it; the workshop reads it."""
+        partner = self.env["res.partner"].create(
+            {"name": "Portal Person", "country_id": self.belgium.id, "phone": "0470 55 66 77"}
+        )
+        self.assertEqual(partner.phone, "0470 55 66 77")
+        partner.write({"phone": "0032 470 55 66 88"})
+        self.assertEqual(partner.phone, "0032 470 55 66 88")
+        self.assertEqual(partner._workshop_addresses("sms"), [("sms", "personal", "+32470556688")])
+        self.assertEqual(partner.search([("customer_search", "ilike", "0470556688")]), partner)
+        self.assertEqual(partner.search([("customer_search", "ilike", "+32 470 55 66 88")]), partner)
+        with self.assertRaises(ValidationError):
+            partner.write({"mobile_professional": "12"})
+
+    def test_a_french_number_typed_outside_the_workshop_reads_in_the_partners_country(self):
+        partner = self.env["res.partner"].create(
+            {"name": "Jeanne Lyon", "country_id": self.france.id, "phone": "06 12 34 56 78"}
+        )
+        self.assertEqual(partner.phone, "06 12 34 56 78")
+        self.assertEqual(partner._workshop_addresses("sms"), [("sms", "personal", "+33612345678")])

@@ -7,15 +7,17 @@ import { Component } from "@odoo/owl";
 /**
  * A selection shown as an icon with its label as tooltip (the customer's answer
  * per item, the overview's progress in the work-order list). Icons per value
- * come from the view: options="{'icons': {'accepted': 'fa-thumbs-up text-success', 'false': '...'}}".
+ * come from the view: options="{'icons': {'accepted': 'fa-thumbs-up text-success', 'false': '...'}}";
+ * options="{'show_label': true}" writes the label beside the icon (colour is never the only signal).
  */
 export class IconSelectionField extends Component {
     static template = "repair_customer_communication.IconSelectionField";
     static props = {
         ...standardFieldProps,
         icons: { type: Object, optional: true },
+        showLabel: { type: Boolean, optional: true },
     };
-    static defaultProps = { icons: {} };
+    static defaultProps = { icons: {}, showLabel: false };
 
     get value() {
         return this.props.record.data[this.props.name];
@@ -35,7 +37,7 @@ export class IconSelectionField extends Component {
 export const iconSelectionField = {
     component: IconSelectionField,
     supportedTypes: ["selection"],
-    extractProps: ({ options }) => ({ icons: options.icons || {} }),
+    extractProps: ({ options }) => ({ icons: options.icons || {}, showLabel: Boolean(options.show_label) }),
 };
 
 registry.category("fields").add("workshop_icon_selection", iconSelectionField);

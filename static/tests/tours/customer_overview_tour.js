@@ -68,6 +68,29 @@ registry.category("web_tour.tours").add("repair_customer_communication_reception
     ],
 });
 
+/** Reception sees who answered at a glance in the work-order list: the progress column, icon and word. */
+registry.category("web_tour.tours").add("repair_customer_communication_progress_column", {
+    steps: () => [
+        {
+            content: "The list shows the customer progress column",
+            trigger: ".o_list_view th[data-name=customer_progress]:contains('Customer progress')",
+        },
+        {
+            content: "The confirmed order shows its icon and its word",
+            trigger: ".o_data_row:contains('Émile Dupré') td[name=customer_progress] .o_workshop_icon_selection[data-value=confirmed]:has(.fa-check-circle):contains('Confirmed by the customer')",
+        },
+        {
+            content: "Open the order",
+            trigger: ".o_data_row:has(.o_workshop_icon_selection[data-value=confirmed]) td[name=partner_id]",
+            run: "click",
+        },
+        {
+            content: "The order opens on its progress",
+            trigger: ".o_form_view div[name=customer_progress]:contains('Confirmed by the customer')",
+        },
+    ],
+});
+
 /** Reception turns the customer's answers into authorisations with one click. */
 registry.category("web_tour.tours").add("repair_customer_communication_reception_applies", {
     steps: () => [
@@ -80,17 +103,41 @@ registry.category("web_tour.tours").add("repair_customer_communication_reception
             trigger: "div[name=work_item_necessary_ids] .o_data_row:contains('Brake pads') .o_workshop_icon.fa-thumbs-up",
         },
         {
+            content: "At reception's width the item's title and both notes are readable in full, price and answer on its row",
+            trigger: "div[name=work_item_necessary_ids] .o_data_row:contains('Brake pads') .o_workshop_item_title:contains('wear indicator touching'):contains('worn down to 3 mm')",
+            run() {
+                const row = this.anchor.closest(".o_data_row");
+                const cell = this.anchor.closest("td");
+                if (cell.scrollWidth > cell.clientWidth + 1) {
+                    throw new Error(`The title cell is cut: ${cell.scrollWidth} px of text in ${cell.clientWidth} px`);
+                }
+                const note = this.anchor.querySelector(".o_workshop_item_note_text");
+                const words = note.textContent.split(" ").length;
+                const lines = Math.round(note.getBoundingClientRect().height / parseFloat(getComputedStyle(note).lineHeight));
+                if (lines > Math.max(1, words / 3)) {
+                    throw new Error(`The note wraps to ${lines} lines for ${words} words`);
+                }
+                const title = this.anchor.getBoundingClientRect();
+                for (const name of ["price_total", "customer_decision"]) {
+                    const other = row.querySelector(`td[name=${name}]`).getBoundingClientRect();
+                    if (other.top > title.top + title.height) {
+                        throw new Error(`${name} is not on the item's row`);
+                    }
+                }
+            },
+        },
+        {
             content: "Apply the customer's answers",
             trigger: "button[name=action_apply_customer_answers]",
             run: "click",
         },
         {
             content: "The wanted item is authorised",
-            trigger: "div[name=work_item_necessary_ids] .o_data_row:contains('Brake pads') [name=authorization]:contains('Authorised')",
+            trigger: "div[name=work_item_necessary_ids] .o_data_row:contains('Brake pads') [name=authorization] .o_workshop_icon_selection[data-value=approved]:has(.fa-check-circle)",
         },
         {
             content: "The declined item is refused",
-            trigger: "div[name=work_item_recommended_ids] .o_data_row:contains('Wiper blades') [name=authorization]:contains('Refused')",
+            trigger: "div[name=work_item_recommended_ids] .o_data_row:contains('Wiper blades') [name=authorization] .o_workshop_icon_selection[data-value=refused]:has(.fa-times-circle)",
         },
     ],
 });
