@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
-from ..models.repair_customer_communication_answer import MAX_FILE_SIZE
+from ..models.repair_customer_communication_answer import MAX_FILE_SIZE, MAX_REMARK_REQUEST
 from ..models.repair_customer_communication_line import DECLINE_REASONS
 from ..models.repair_work_item import CUSTOMER_DECISIONS, WORK_ITEM_CATEGORIES
 from ..tools.customer_page_headers import set_customer_headers
@@ -131,9 +131,22 @@ class WorkshopCustomerPage(http.Controller):
             kind=("overview", "checkin"),
         )
 
-    @http.route("/workshop/c/<string:token>/remark", type="http", auth="public", methods=["POST"], sitemap=False)
+    @http.route(
+        "/workshop/c/<string:token>/remark",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        sitemap=False,
+        max_content_length=MAX_REMARK_REQUEST,
+        workshop_upload=True,
+    )
     def add_remark(self, token, subject="", body="", **kwargs):
-        """A remark with photos or videos; checked whole before anything is stored."""
+        """A remark with photos or videos; checked whole before anything is stored.
+
+        Its link, the page's quota and the announced size are checked before the body
+        is read (`workshop_upload`: see `ir.http._pre_dispatch`); Odoo's router refuses
+        a body over `MAX_REMARK_REQUEST` whatever it announces.
+        """
         answer = self._answer(
             token,
             lambda communication: communication._customer_add_remark(

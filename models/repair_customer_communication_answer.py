@@ -1,5 +1,8 @@
 import base64
+import io
 import math
+
+from PIL import Image
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -14,6 +17,17 @@ MAX_SUBJECT_LENGTH = 120
 MAX_REMARK_LENGTH = 4000
 MAX_REMARK_FILES = 5
 MAX_FILE_SIZE = 10 * 1024 * 1024
+# What one page (one communication) may receive in all: its upload quota.
+MAX_REMARKS = 10
+MAX_FILES = 20
+MAX_UPLOAD_TOTAL = 100 * 1024 * 1024
+# One remark request: its files plus room for the text and the multipart envelope.
+# Odoo's router refuses a larger body before it is read (`max_content_length`).
+MAX_REMARK_REQUEST = MAX_REMARK_FILES * MAX_FILE_SIZE + 256 * 1024
+# Pixels of an image, read from its header before anything decodes it (no decompression
+# bomb when Odoo resizes it on storage); the signature pad draws far less.
+MAX_IMAGE_PIXELS = 40_000_000
+MAX_SIGNATURE_PIXELS = 4_000_000
 # Photos and videos, recognised by their content (a renamed file is refused).
 ALLOWED_FILE_TYPES = {
     "image/jpeg",
@@ -25,6 +39,9 @@ ALLOWED_FILE_TYPES = {
     "video/quicktime",
     "video/webm",
 }
+# Images Odoo's attachment storage may decode (to resize): their size is read first.
+# HEIC is kept as sent: neither Odoo nor Pillow decodes it.
+DECODED_IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
 
 
 class RepairCustomerCommunication(models.Model):
@@ -188,9 +205,26 @@ class RepairCustomerCommunication(models.Model):
             content = base64.b64decode(signature, validate=True)
         except (ValueError, TypeError) as error:
             raise UserError(unreadable) from error
-        if not content or len(content) > MAX_FILE_SIZE or not guess_mimetype(content).startswith("image/"):
+        if not content or len(content) > MAX_FILE_SIZE or guess_mimetype(content) != "image/png":
+            raise UserError(unreadable)
+        if not self._image_size_is_sane(content, MAX_SIGNATURE_PIXELS):
             raise UserError(unreadable)
         return base64.b64encode(content)
+
+    @api.model
+    def _image_size_is_sane(self, content, max_pixels):
+        """Whether an image's header can be read and announces at most `max_pixels` pixels.
+
+        Only the header is read (Pillow decodes nothing until asked), so a small file
+        announcing a huge picture is refused before Odoo's attachment storage would
+        decode it to resize it.
+        """
+        try:
+            with Image.open(io.BytesIO(content)) as image:
+                width, height = image.size
+        except (OSError, ValueError, Image.DecompressionBombError):
+            return False
+        return width > 0 and height > 0 and width * height <= max_pixels
 
     def _customer_set_conditions(self, accepted, ip_address=False, user_agent=False):
         """Accepting the conditions is recorded at once (version, time, IP); unticking withdraws it."""
@@ -229,19 +263,100 @@ class RepairCustomerCommunication(models.Model):
                     text=MAX_REMARK_LENGTH,
                 )
             )
-        return self._add_customer_remark(subject, body, self._check_remark_files(files))
+        quota = self._upload_quota_left()
+        if not quota["remarks"]:
+            raise UserError(
+                self.env._(
+                    "You have sent the %(count)s remarks this page takes: please call the workshop.",
+                    count=MAX_REMARKS,
+                )
+            )
+        return self._add_customer_remark(subject, body, self._check_remark_files(files, quota))
 
-    def _check_remark_files(self, files):
+    @api.model
+    def _check_upload_request(self, token, content_length):
+        """Refuse an upload from its link and its announced size, before its body is read.
+
+        Called by `ir.http._pre_dispatch` for the upload route: a bad or closed link, a
+        page without quota left or a body larger than what the page still takes is
+        refused with the customer's sentence, without receiving the files.
+        """
+        if not isinstance(token, str):
+            raise UserError(self._invalid_link_message())
+        communication = self._open_link(token, kind=("overview", "checkin"))
+        if communication.state == "superseded" or not communication._is_answerable():
+            raise UserError(self.env._("Your answer was already sent: this overview can no longer be changed."))
+        quota = communication._upload_quota_left()
+        if not quota["remarks"]:
+            raise UserError(
+                self.env._(
+                    "You have sent the %(count)s remarks this page takes: please call the workshop.",
+                    count=MAX_REMARKS,
+                )
+            )
+        if content_length and content_length > quota["bytes"] + MAX_REMARK_REQUEST - MAX_REMARK_FILES * MAX_FILE_SIZE:
+            raise UserError(self._upload_too_large_message())
+        return communication
+
+    @api.model
+    def _upload_too_large_message(self):
+        return self.env._(
+            "These files are too large: at most %(count)s files of %(mb)s MB each per remark, "
+            "within what this page still takes.",
+            count=MAX_REMARK_FILES,
+            mb=MAX_FILE_SIZE // (1024 * 1024),
+        )
+
+    def _upload_quota_left(self):
+        """What this page may still receive: remarks, files and bytes (``remarks``, ``files``, ``bytes``)."""
+        self.ensure_one()
+        remarks = self.sudo().remark_ids
+        attachments = remarks.attachment_ids
+        return {
+            "remarks": max(0, MAX_REMARKS - len(remarks)),
+            "files": max(0, MAX_FILES - len(attachments)),
+            "bytes": max(0, MAX_UPLOAD_TOTAL - sum(attachments.mapped("file_size"))),
+        }
+
+    def _upload_quota_text(self):
+        """The upload limits, as the page states them to the customer."""
+        self.ensure_one()
+        quota = self._upload_quota_left()
+        return self.env._(
+            "Photos or videos: up to %(per_remark)s files per remark, %(file_mb)s MB each. "
+            "This page still takes %(remarks)s remarks and %(files)s files (%(mb)s MB).",
+            per_remark=MAX_REMARK_FILES,
+            file_mb=MAX_FILE_SIZE // (1024 * 1024),
+            remarks=quota["remarks"],
+            files=quota["files"],
+            mb=quota["bytes"] // (1024 * 1024),
+        )
+
+    def _check_remark_files(self, files, quota):
         """[(name, mimetype, content)] of the files, each recognised by its content; else why not."""
         if len(files) > MAX_REMARK_FILES:
             raise UserError(self.env._("At most %(count)s files per remark.", count=MAX_REMARK_FILES))
+        if len(files) > quota["files"]:
+            raise UserError(
+                self.env._("This page takes only %(count)s more files: please call the workshop.", count=quota["files"])
+            )
+        if sum(len(content) for _name, content in files) > quota["bytes"]:
+            raise UserError(
+                self.env._(
+                    "These files are larger than what this page still takes (%(mb)s MB).",
+                    mb=quota["bytes"] // (1024 * 1024),
+                )
+            )
         checked = []
-        for name, content in files:
+        for given_name, content in files:
+            name = given_name if isinstance(given_name, str) else ""
             if len(content) > MAX_FILE_SIZE:
                 raise UserError(self.env._("%(name)s is too large (at most 10 MB per file).", name=name))
             mimetype = guess_mimetype(content, default="application/octet-stream")
             if mimetype not in ALLOWED_FILE_TYPES:
                 raise UserError(self.env._("%(name)s is not a photo or a video we can accept.", name=name))
+            if mimetype in DECODED_IMAGE_TYPES and not self._image_size_is_sane(content, MAX_IMAGE_PIXELS):
+                raise UserError(self.env._("%(name)s has too many pixels: please send a smaller photo.", name=name))
             checked.append((name[:128], mimetype, content))
         return checked
 
