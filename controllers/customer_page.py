@@ -32,8 +32,7 @@ class WorkshopCustomerPage(http.Controller):
         shown = communication._version_shown() if communication else communication
         if not shown:
             return self._invalid_link_page()
-        if not request.env.user._is_internal():  # staff following the link from the chatter is no opening
-            shown._record_opened(**self._client_info())
+        # Opening is recorded by the page's beacon (`opened`), not here: a link scanner fetches this too.
         if shown.kind == "report":
             return self._render_report_page(shown, lang=lang)
         if shown.kind == "checkin":
@@ -91,6 +90,19 @@ class WorkshopCustomerPage(http.Controller):
     # ------------------------------------------------------------------
     # Answers (JSON)
     # ------------------------------------------------------------------
+
+    @http.route("/workshop/c/<string:token>/opened", type="jsonrpc", auth="public", methods=["POST"])
+    def opened(self, token, **kwargs):
+        """The page's beacon: a person is looking at it. One opening per visit, logged with time, IP and browser.
+
+        Staff following a link from the chatter open nothing (`_answer` refuses them).
+        """
+        return self._answer(
+            token,
+            lambda communication: communication._record_opened(**self._client_info()) and None,
+            kind=("overview", "checkin", "report"),
+            answerable=False,
+        )
 
     @http.route("/workshop/c/<string:token>/decide", type="jsonrpc", auth="public", methods=["POST"])
     def decide(self, token, line_id=None, decision=None, reason=None, question=None, **kwargs):

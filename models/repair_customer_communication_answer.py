@@ -1,6 +1,7 @@
 import base64
 import io
 import math
+from datetime import timedelta
 
 from PIL import Image
 
@@ -11,6 +12,8 @@ from odoo.tools.mimetypes import guess_mimetype
 
 from .repair_customer_communication_line import DECLINE_REASONS
 
+# Loads of a page by one browser within this time are one visit: one opening in the log.
+OPENING_VISIT = timedelta(minutes=30)
 MAX_QUESTION_LENGTH = 1000
 MAX_APPROVAL_LIMIT = 100000.0
 MAX_SUBJECT_LENGTH = 120
@@ -119,11 +122,29 @@ class RepairCustomerCommunication(models.Model):
         return self.env._("This link is not valid (any more). Please use the latest link you received.")
 
     def _record_opened(self, ip_address=False, user_agent=False):
-        """The customer opened the link: "opened" from "sent" or "delivered", and the log says when and how."""
+        """A person looked at the page (its beacon): "opened" from "sent" or "delivered", logged once per visit.
+
+        A visit is one browser (IP address and browser) within `OPENING_VISIT` of its
+        last logged opening: reloads and returns to the tab add no line to the log.
+        Returns whether an opening was logged.
+        """
         self.ensure_one()
+        now = fields.Datetime.now()
         if self.state in ("sent", "delivered"):
-            self.write({"state": "opened", "opened_at": fields.Datetime.now()})
+            self.write({"state": "opened", "opened_at": now})
+        elif self.env["repair.customer.event"].sudo().search_count(
+            [
+                ("communication_id", "=", self.id),
+                ("event_type", "=", "opened"),
+                ("ip_address", "=", ip_address or False),
+                ("user_agent", "=", user_agent or False),
+                ("create_date", ">=", now - OPENING_VISIT),
+            ],
+            limit=1,
+        ):
+            return False
         self._log_event("opened", ip_address=ip_address, user_agent=user_agent)
+        return True
 
     # ------------------------------------------------------------------
     # Overview

@@ -1,3 +1,4 @@
+import re
 from unittest.mock import patch
 
 from odoo import Command
@@ -213,6 +214,18 @@ class WorkshopCommon(TransactionCase):
         communication = order._prepare_customer_communication(point, note=note)
         communication._send()
         return communication
+
+    def _view_page(self, token, headers=None):
+        """Open a customer link as a person does (for `HttpCase` tests): load the page, and its script's beacon.
+
+        Returns the page's response. A link scanner only loads the page; a person's
+        browser also runs the page's script, which tells the server it is viewed.
+        """
+        page = self.url_open(f"/workshop/c/{token}", headers=headers)
+        beacon_token = re.search(r'data-opened-token="([0-9a-f]{64})"', page.text)
+        if beacon_token:
+            self.make_jsonrpc_request(f"/workshop/c/{beacon_token.group(1)}/opened", {}, headers=headers)
+        return page
 
     def _run_queue(self):
         """Run the customer message job as the scheduler would, without its commits (a test keeps its transaction)."""

@@ -117,9 +117,9 @@ class TestCustomerPage(HttpCase, WorkshopCommon):
         self.assertNotIn(token, stored.values())
         self.assertEqual(stored["token_hash"], communication._hash_token(token))
 
-    def test_page_opens_marks_opened_and_logs_ip(self):
+    def test_page_viewed_marks_opened_and_logs_ip(self):
         communication = self._send()
-        response = self.url_open(f"/workshop/c/{communication._get_token()}")
+        response = self._view_page(communication._get_token())
         self.assertEqual(response.status_code, 200)
         self.assertIn("Brake pads", response.text)
         self.assertNotIn("Hidden internal check", response.text)
@@ -130,6 +130,50 @@ class TestCustomerPage(HttpCase, WorkshopCommon):
         opened = communication.event_ids.filtered(lambda event: event.event_type == "opened")
         self.assertEqual(opened.ip_address, "127.0.0.1")
         self.assertTrue(opened.user_agent)
+        self.assertTrue(opened.create_date)
+
+    def test_a_link_scanner_fetching_the_link_opens_nothing(self):
+        """Mail security gateways fetch links; they run no script, so no beacon: the overview stays unopened."""
+        communication = self._send()
+        response = self.url_open(
+            f"/workshop/c/{communication._get_token()}", headers={"User-Agent": "Mozilla/5.0 (compatible; LinkScanner)"}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Brake pads", response.text)
+        self.assertEqual(communication.state, "sent")
+        self.assertFalse(communication.opened_at)
+        self.assertNotIn("opened", communication.event_ids.mapped("event_type"))
+
+    def test_repeated_loads_in_one_visit_log_one_opening(self):
+        communication = self._send()
+        token = communication._get_token()
+        phone = {"User-Agent": "Mozilla/5.0 (Linux; Android 14) Mobile"}
+        for _reload in range(3):
+            self._view_page(token, headers=phone)
+        openings = communication.event_ids.filtered(lambda event: event.event_type == "opened")
+        self.assertEqual(len(openings), 1)
+        # Another browser is another visit.
+        self._view_page(token, headers={"User-Agent": "Mozilla/5.0 (Macintosh) Safari"})
+        openings = communication.event_ids.filtered(lambda event: event.event_type == "opened")
+        self.assertEqual(len(openings), 2)
+        # The same phone, back after the visit's half hour, is a new visit.
+        first = openings.filtered(lambda event: event.user_agent == phone["User-Agent"])
+        self.env.cr.execute(
+            "UPDATE repair_customer_event SET create_date = create_date - interval '31 minutes' WHERE id = %s",
+            [first.id],
+        )
+        self._view_page(token, headers=phone)
+        communication.invalidate_recordset(["event_ids"])
+        openings = communication.event_ids.filtered(lambda event: event.event_type == "opened")
+        self.assertEqual(len(openings), 3)
+        self.assertEqual(communication.state, "opened")
+
+    def test_a_beacon_with_a_bad_token_opens_nothing(self):
+        communication = self._send()
+        answer = self.make_jsonrpc_request("/workshop/c/" + "0" * 64 + "/opened", {})
+        self.assertFalse(answer["ok"])
+        self.assertIn("This link is not valid", answer["error"])
+        self.assertEqual(communication.state, "sent")
 
     def test_wrong_expired_or_revoked_links_get_the_same_clear_page(self):
         communication = self._send()
@@ -151,7 +195,7 @@ class TestCustomerPage(HttpCase, WorkshopCommon):
 
     def test_outdated_link_shows_the_current_version_with_what_changed(self):
         first = self._send()
-        self.url_open(f"/workshop/c/{first._get_token()}")  # the customer opens it
+        self._view_page(first._get_token())  # the customer opens it
         self.assertEqual(first.state, "opened")
         self.items["Brake pads"].price_unit = 250.0  # a new version is planned, and the job sends it
         self._run_queue()
@@ -297,7 +341,7 @@ class TestCustomerPage(HttpCase, WorkshopCommon):
     def test_staff_following_the_link_is_not_an_opening(self):
         communication = self._send()
         self.authenticate(self.receptionist.login, self.receptionist.login)
-        response = self.url_open(f"/workshop/c/{communication._get_token()}")
+        response = self._view_page(communication._get_token())
         self.assertEqual(response.status_code, 200)
         self.assertEqual(communication.state, "sent")
         self.assertNotIn("opened", communication.event_ids.mapped("event_type"))
@@ -509,7 +553,7 @@ class TestConditionsAndSignature(HttpCase, WorkshopCommon):
         return self.make_jsonrpc_request(f"/workshop/c/{self.token}/{route}", params or {})
 
     def test_conditions_must_be_accepted_and_the_proof_is_kept(self):
-        page = self.url_open(f"/workshop/c/{self.token}")
+        page = self._view_page(self.token)
         self.assertIn("Parts replaced are returned on request.", page.text)
         refused = self._rpc("confirm")
         self.assertFalse(refused["ok"])

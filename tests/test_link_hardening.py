@@ -78,7 +78,7 @@ class TestLinkHardening(MockEmail, SMSCase, HttpCase, WorkshopCommon):
     def test_an_old_link_shows_the_new_version_sent_to_the_same_address_and_opens_it(self):
         first = self._send_to(self.emile)
         second = self._send_to(self.emile)
-        page = self.url_open(f"/workshop/c/{first._get_token()}")
+        page = self._view_page(first._get_token())
         self.assertEqual(page.status_code, 200)
         self.assertIn("newer version", page.text)
         self.assertEqual(second.state, "opened", "a version reached through an old link counts as opened")
@@ -128,7 +128,7 @@ class TestLinkHardening(MockEmail, SMSCase, HttpCase, WorkshopCommon):
         first = self._send_to(self.emile, kind="checkin")
         second = self._send_to(self.emile, kind="checkin")
         self.assertEqual(first.state, "superseded")
-        page = self.url_open(f"/workshop/c/{first._get_token()}")
+        page = self._view_page(first._get_token())
         self.assertEqual(page.status_code, 200)
         self.assertIn("o_workshop_checkin", page.text)
         self.assertNotIn("o_workshop_item", page.text)

@@ -51,6 +51,10 @@ class TestOverviewTours(HttpCase, WorkshopCommon):
         self.touch_enabled = True
         self.start_tour(f"/workshop/c/{overview._get_token()}", "repair_customer_communication_customer_answers")
         self.assertEqual(overview.state, "confirmed")
+        opened = overview.event_ids.filtered(lambda event: event.event_type == "opened")
+        self.assertEqual(len(opened), 1, "the page's script told the server once that the page is viewed")
+        self.assertIn("Chrome", opened.user_agent or "", "logged with the browser")
+        self.assertEqual(opened.ip_address, "127.0.0.1")
         answers = {item.name: item.customer_decision for item in self.tour_order.work_item_ids}
         self.assertEqual(answers["Brake pads"], "accepted")
         self.assertEqual(answers["Wiper blades"], "declined")
