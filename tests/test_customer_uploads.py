@@ -19,7 +19,7 @@ def _box(kind, payload):
 
 
 def _png_header(width, height):
-    """A PNG that announces `width` × `height` pixels in a few bytes (a decompression bomb's header)."""
+    """A PNG that announces `width` by `height` pixels in a few bytes (a decompression bomb's header)."""
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
     chunk = b"IHDR" + ihdr
     return (
