@@ -132,15 +132,19 @@ class RepairCustomerCommunication(models.Model):
         now = fields.Datetime.now()
         if self.state in ("sent", "delivered"):
             self.write({"state": "opened", "opened_at": now})
-        elif self.env["repair.customer.event"].sudo().search_count(
-            [
-                ("communication_id", "=", self.id),
-                ("event_type", "=", "opened"),
-                ("ip_address", "=", ip_address or False),
-                ("user_agent", "=", user_agent or False),
-                ("create_date", ">=", now - OPENING_VISIT),
-            ],
-            limit=1,
+        elif (
+            self.env["repair.customer.event"]
+            .sudo()
+            .search_count(
+                [
+                    ("communication_id", "=", self.id),
+                    ("event_type", "=", "opened"),
+                    ("ip_address", "=", ip_address or False),
+                    ("user_agent", "=", user_agent or False),
+                    ("create_date", ">=", now - OPENING_VISIT),
+                ],
+                limit=1,
+            )
         ):
             return False
         self._log_event("opened", ip_address=ip_address, user_agent=user_agent)
