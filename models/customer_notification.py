@@ -49,11 +49,16 @@ MESSAGE_KINDS = [
     ("overview", "Diagnostic overview"),
     ("checkin", "Online check-in"),
     ("report", "Repair report"),
+    ("contact_change", "Notice of changed contact details"),
 ]
 # Messages that bring a customer link itself (the others may be about one: nudges, follow-ups).
 LINK_KINDS = ("overview", "checkin", "report")
 # The contact policy (`res.partner._workshop_contact_refusal`) asks consent for automated messages only.
-MESSAGE_CAUSES = [("manual", "Sent by reception"), ("automated", "Automated")]
+MESSAGE_CAUSES = [
+    ("manual", "Sent by reception"),
+    ("automated", "Automated"),
+    ("service", "Service notice"),  # a notice the customer's own action requires (changed contact details)
+]
 
 
 class CustomerNotification(models.Model):
@@ -277,6 +282,40 @@ class CustomerNotification(models.Model):
         notifications._wake_job()
         return notifications
 
+    @api.model
+    def _queue_contact_change_notices(self, order, partner, old_addresses):
+        """Plan a short notice to each old address of `partner` ([(channel, address)]), due now.
+
+        The customer changed their contact details on a link (check-in): the old
+        address learns of it, so that a change they did not make does not go
+        unnoticed. The notice goes to that address and nowhere else, whatever the
+        person's preferences; a blocked customer still receives nothing.
+        """
+        now = fields.Datetime.now()
+        notifications = self.sudo().create(
+            [
+                {
+                    "rule_name": self.env._("Notice of changed contact details"),
+                    "kind": "contact_change",
+                    "cause": "service",
+                    "company_id": order.company_id.id,
+                    "res_model": "repair.order",
+                    "res_id": order.id,
+                    "order_id": order.id,
+                    "occurrence": f"contact_change:{partner.id}:{uuid.uuid4().hex}",
+                    "event_at": now,
+                    "due_at": now,
+                    "channel": channel,
+                    "partner_id": partner.id,
+                    "address": address,
+                }
+                for channel, address in old_addresses
+            ]
+        )
+        notifications._log_on_records("queued")
+        notifications._wake_job()
+        return notifications
+
     def _send_now(self):
         """Hand these queued messages over at once, in the caller's transaction (reception clicked Send).
 
@@ -449,7 +488,7 @@ class CustomerNotification(models.Model):
         to_send = defaultdict(self.browse)
         templates = {}  # a template is looked up once per batch, not once per message
         for notification in addressed.filtered(lambda n: n.id not in failed):
-            key = (notification.rule_id.id, notification.channel, notification.communication_id.kind)
+            key = (notification.rule_id.id, notification.channel, notification.kind, notification.communication_id.kind)
             if key not in templates:
                 templates[key] = notification._template()
             to_send[notification.channel, templates[key]] |= notification
@@ -548,7 +587,7 @@ class CustomerNotification(models.Model):
         self.ensure_one()
         if self.rule_id:
             return self.rule_id._template_for(self.channel)
-        kind = self.communication_id.kind
+        kind = self.kind if self.kind == "contact_change" else self.communication_id.kind
         if self.channel == "email":
             return self.env.ref(f"repair_customer_communication.mail_template_{kind}")
         return self.env.ref(f"repair_customer_communication.sms_template_{kind}")
@@ -617,6 +656,8 @@ class CustomerNotification(models.Model):
                     reason = notification._obsolete_link_reason()
             elif notification.kind in LINK_KINDS:
                 reason = notification._obsolete_link_reason()
+            elif notification.kind == "contact_change":
+                reason = None  # the change happened: the old address is told whatever follows
             else:
                 reason = self.env._("The rule was deleted.")
             if reason:
@@ -729,6 +770,8 @@ class CustomerNotification(models.Model):
         """
         self.ensure_one()
         automated = self.cause == "automated"
+        if self.kind == "contact_change":
+            return self._notice_recipient()
         if self._carries_link() and not self._needs_new_link():
             return self._link_recipient(automated)
         candidates = self._recipient_candidates(record)
@@ -754,6 +797,13 @@ class CustomerNotification(models.Model):
                     return partner, fallback, address, " ".join(reasons)
                 reasons.append(reason)
         return None, None, None, " ".join(dict.fromkeys(reasons))
+
+    def _notice_recipient(self):
+        """The recipient of a notice of changed details: the old address it was planned for, or nobody."""
+        refusal = self.partner_id._workshop_contact_refusal(self.channel, automated=False)
+        if refusal:
+            return None, None, None, refusal
+        return self.partner_id, self.channel, self.address, None
 
     def _link_recipient(self, automated):
         """The recipient of a link already made: the address it was made for, on its channel, or nobody."""

@@ -721,6 +721,19 @@ class RepairCustomerCommunication(models.Model):
             )
         else:
             changes |= addresses
+            # The old e-mail address or number learns of the change (a readable number only).
+            old_addresses = [
+                (notice_channel, old)
+                for notice_channel, fname, old in (
+                    ("email", "email", partner.email),
+                    ("sms", "phone", partner._workshop_phone_sanitized(partner.phone)),
+                )
+                if fname in addresses and old
+            ]
+            if old_addresses:
+                self.env["customer.notification"]._queue_contact_change_notices(
+                    self.order_id.sudo(), partner, old_addresses
+                )
         if changes:
             partner.write(changes)
         self._log_event("contact_changed", ip_address=ip_address, user_agent=user_agent, details=details)

@@ -345,6 +345,49 @@ class TestCheckinPage(HttpCase, WorkshopCommon):
         self.assertIn("emile.dupre@example.com → new.mail@example.com", changed.details)
         self.assertIn("+32471223344", changed.details)
 
+    def test_the_old_address_and_number_get_a_notice_of_the_change(self):
+        """Issue 10.8: a change the customer did not make does not go unnoticed."""
+        self.company_a.phone = "+32 2 123 45 67"
+        result = self._rpc("contact", {"channel": "email", "email": "new.mail@example.com", "phone": "0471 22 33 44"})
+        self.assertTrue(result["ok"], result)
+        notices = self.env["customer.notification"].search(
+            [("order_id", "=", self.checkin_order.id), ("kind", "=", "contact_change")]
+        )
+        self.assertEqual(
+            sorted(notices.mapped(lambda n: (n.channel, n.address))),
+            [("email", "emile.dupre@example.com"), ("sms", "+32470123456")],
+        )
+        self.assertEqual(set(notices.mapped("cause")), {"service"})
+        self._run_queue()
+        self.assertEqual(set(notices.mapped("state")), {"sent"}, notices.mapped("reason"))
+        mail = self.env["mail.mail"].search(
+            [("mail_message_id", "=", notices.filtered(lambda n: n.channel == "email").message_id.id)]
+        )
+        self.assertEqual(mail.email_to, "emile.dupre@example.com", "to the old address, not the new one")
+        self.assertFalse(mail.recipient_ids)
+        self.assertIn("your contact details were changed", mail.subject)
+        self.assertIn("+32 2 123 45 67", str(mail.body_html))
+        self.assertNotIn("/workshop/c/", str(mail.body_html))
+        sms = self.env["sms.sms"].search(
+            [("mail_message_id", "=", notices.filtered(lambda n: n.channel == "sms").message_id.id)]
+        )
+        self.assertEqual(sms.number, "+32470123456")
+        self.assertIn("was changed at online check-in", sms.body)
+
+    def test_no_notice_when_nothing_changed_or_for_a_first_address(self):
+        def notices():
+            return self.env["customer.notification"].search(
+                [("order_id", "=", self.checkin_order.id), ("kind", "=", "contact_change")]
+            )
+
+        same = {"channel": "email", "email": "Emile.Dupre@Example.com", "phone": "+32 470 12 34 56"}
+        self.assertTrue(self._rpc("contact", same)["ok"])
+        self.assertFalse(notices(), "the same details, written otherwise, change nothing")
+        self.emile.phone = False
+        self.assertTrue(self._rpc("contact", {"channel": "sms", "email": "", "phone": "0471 22 33 44"})["ok"])
+        self.assertEqual(self.emile.phone, "+32471223344")
+        self.assertFalse(notices(), "a first number has no old one to tell")
+
     def test_check_in_where_the_company_asks_for_conditions_and_a_signature(self):
         """Issue 10.15: the page shows what the confirm step asks for, and check-in can be completed."""
         self.env["repair.customer.agreement"].create(
