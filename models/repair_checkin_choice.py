@@ -1,8 +1,16 @@
 from odoo import fields, models
+from odoo.exceptions import AccessError
+
+RECEPTIONIST_GROUP = "repair_customer_communication.group_workshop_receptionist"
 
 
 class RepairCheckinChoice(models.Model):
-    """A check-in service the customer ordered, or asked to be called about; reception handles it."""
+    """A check-in service the customer ordered, or asked to be called about; reception handles it.
+
+    The choice is the customer's answer: no staff role writes it (read-only access).
+    Reception handles it through its button, which makes the work item with the
+    user's rights and marks the choice handled as the module.
+    """
 
     _name = "repair.checkin.choice"
     _description = "Check-in choice"
@@ -22,10 +30,13 @@ class RepairCheckinChoice(models.Model):
 
     def action_handle(self):
         """Ordered services that convert become work items; the rest are simply marked handled."""
+        if not self.env.su and not self.env.user.has_group(RECEPTIONIST_GROUP):
+            raise AccessError(self.env._("Only reception handles the customer's check-in choices."))
+        self.check_access("read")
         for choice in self.filtered(lambda c: not c.handled):
             service = choice.service_id
             if choice.choice == "order" and service.convert_to_work_item:
-                choice.work_item_id = self.env["repair.work.item"].create(
+                choice.sudo().work_item_id = self.env["repair.work.item"].create(
                     {
                         "order_id": choice.order_id.id,
                         "name": service.name,
@@ -39,4 +50,4 @@ class RepairCheckinChoice(models.Model):
                         "authorization": "approved",
                     }
                 )
-            choice.handled = True
+            choice.sudo().handled = True

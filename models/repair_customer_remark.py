@@ -1,8 +1,16 @@
 from odoo import fields, models
+from odoo.exceptions import AccessError
+
+RECEPTIONIST_GROUP = "repair_customer_communication.group_workshop_receptionist"
 
 
 class RepairCustomerRemark(models.Model):
-    """Something the customer wrote, with files: an "important item" for reception."""
+    """Something the customer wrote, with files: an "important item" for reception.
+
+    What the customer wrote is evidence: no staff role writes a remark (read-only
+    access). Reception handles it through its buttons, which set the handling flags
+    as the module, for receptionists only.
+    """
 
     _name = "repair.customer.remark"
     _description = "Customer remark"
@@ -19,16 +27,23 @@ class RepairCustomerRemark(models.Model):
     is_read = fields.Boolean("Read")
     visible_to_mechanic = fields.Boolean("Shared with mechanics")
 
+    def _handled_by_reception(self):
+        """These remarks as the module, once checked that a receptionist who can read them asked."""
+        if not self.env.su and not self.env.user.has_group(RECEPTIONIST_GROUP):
+            raise AccessError(self.env._("Only reception handles the customer's remarks."))
+        self.check_access("read")
+        return self.sudo()
+
     def action_mark_read(self):
-        self.is_read = True
+        self._handled_by_reception().is_read = True
 
     def action_share_with_mechanics(self):
-        self.visible_to_mechanic = True
+        self._handled_by_reception().visible_to_mechanic = True
 
     def action_make_work_item(self):
         """Handle the remark: it is read, and the "add work item" form opens filled from it."""
         self.ensure_one()
-        self.is_read = True
+        self._handled_by_reception().is_read = True
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Add a work item"),

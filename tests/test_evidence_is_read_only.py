@@ -68,6 +68,40 @@ class TestEvidenceIsReadOnly(NotificationCommon):
         self.assertEqual(self.overview.acceptance_ids.ip_address, "10.0.0.1")
         self.assertNotIn("confirmed", self.overview.event_ids.mapped("event_type"))
 
+    def test_no_staff_role_can_rewrite_a_remark_or_a_check_in_choice(self):
+        remark = self.overview._add_customer_remark("Noise", "Rattles at 80 km/h", [])
+        service = self.env["repair.checkin.service"].create(
+            {"name": "Car wash", "price_unit": 20.0, "company_id": self.company_a.id}
+        )
+        choice = self.env["repair.checkin.choice"].create(
+            {"communication_id": self.overview.id, "service_id": service.id, "choice": "contact", "price_total": 20.0}
+        )
+        for user in self._staff():
+            for name, attempt in {
+                "rewrite the remark": lambda u: remark.with_user(u).write({"body": "Nothing wrong"}),
+                "make up a remark": lambda u: remark.with_user(u).create(
+                    {"order_id": self.evidence_order.id, "subject": "Made up"}
+                ),
+                "delete the remark": lambda u: remark.with_user(u).unlink(),
+                "change the choice": lambda u: choice.with_user(u).write({"choice": "order", "price_total": 0.0}),
+                "delete the choice": lambda u: choice.with_user(u).unlink(),
+            }.items():
+                with self.subTest(user=user.login, attempt=name), self.assertRaises(AccessError):
+                    attempt(user)
+        self.assertEqual(remark.body, "Rattles at 80 km/h")
+        self.assertEqual((choice.choice, choice.price_total), ("contact", 20.0))
+        # Reception handles them through the buttons; mechanics cannot.
+        with self.assertRaises(AccessError):
+            remark.with_user(self.mechanic).action_mark_read()
+        with self.assertRaises(AccessError):
+            choice.with_user(self.mechanic).action_handle()
+        remark.with_user(self.receptionist).action_share_with_mechanics()
+        remark.with_user(self.receptionist).action_mark_read()
+        action = remark.with_user(self.receptionist).action_make_work_item()
+        self.assertEqual(action["context"]["default_name"], "Noise")
+        choice.with_user(self.receptionist).action_handle()
+        self.assertTrue(remark.is_read and remark.visible_to_mechanic and choice.handled)
+
     def test_no_staff_role_can_readdress_a_queued_message(self):
         notification = self.Notification.search([("communication_id", "=", self.overview.id)], limit=1)
         self.assertTrue(notification)
