@@ -8,7 +8,7 @@
     "website": "https://example.com/repair_customer_communication",
     "license": "LGPL-3",
     "depends": ["repair", "fleet", "portal", "sms", "phone_validation", "crm", "resource"],
-    "external_dependencies": {"python": ["phonenumbers", "magic"]},
+    "external_dependencies": {"python": ["phonenumbers", "python-magic"]},
     "data": [
         "security/repair_customer_communication_groups.xml",
         "security/ir.model.access.csv",
