@@ -6,8 +6,6 @@ from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..models.repair_customer_communication_answer import MAX_FILE_SIZE, MAX_REMARK_REQUEST
-from ..models.repair_customer_communication_line import DECLINE_REASONS
-from ..models.repair_work_item import CUSTOMER_DECISIONS, WORK_ITEM_CATEGORIES
 from ..tools.customer_page_headers import set_customer_headers
 
 _logger = logging.getLogger(__name__)
@@ -217,6 +215,7 @@ class WorkshopCustomerPage(http.Controller):
         `_open_for_answer`). Staff signed in answer nothing in the customer's place:
         they have the preview.
         """
+        request.env["repair.customer.communication"]._use_page_language(token)
         Communication = request.env["repair.customer.communication"]
         set_customer_headers(request.future_response.headers)
         if request.env.user._is_internal():
@@ -257,9 +256,9 @@ class WorkshopCustomerPage(http.Controller):
     def _set_page_language(self, communication, lang):
         """The page in the language asked on the page, else the customer's."""
         languages = request.env["res.lang"].sudo().search([("active", "=", True)])
-        if lang not in languages.mapped("code"):
-            lang = communication.lang or communication.partner_id.lang
-        if lang in languages.mapped("code"):
+        own = communication.lang or communication.partner_id.lang
+        lang = communication._active_page_lang(lang, prefer=own) or communication._active_page_lang(own)
+        if lang:
             request.update_context(lang=lang)
         return languages
 
@@ -280,9 +279,8 @@ class WorkshopCustomerPage(http.Controller):
         communication = values["communication"]
         values |= {
             "groups": communication._lines_by_category(),
-            "categories": dict(WORK_ITEM_CATEGORIES),
-            "decisions": dict(CUSTOMER_DECISIONS),
-            "decline_reasons": DECLINE_REASONS,
+            # Selection labels in the page's language (the constants hold the English source).
+            **self._selection_labels(communication),
             "summary": communication._customer_summary(),
             # Staff signed in see a customer's link read-only: they answer nothing in the customer's place.
             "readonly": preview or not communication._is_answerable() or request.env.user._is_internal(),
@@ -292,6 +290,16 @@ class WorkshopCustomerPage(http.Controller):
         response = request.render("repair_customer_communication.customer_overview_page", values)
         set_customer_headers(response.headers)
         return response
+
+    def _selection_labels(self, communication):
+        """Categories, decisions and decline reasons, translated into the language `communication` is read in."""
+        fields_ = communication.line_ids._fields
+        env = communication.env
+        return {
+            "categories": dict(fields_["category"]._description_selection(env)),
+            "decisions": dict(fields_["decision"]._description_selection(env)),
+            "decline_reasons": fields_["decline_reason"]._description_selection(env),
+        }
 
     def _render_report_page(self, communication, lang=None):
         languages = self._set_page_language(communication, lang)
@@ -321,6 +329,11 @@ class WorkshopCustomerPage(http.Controller):
         return response
 
     def _invalid_link_page(self):
+        """The one page of every link that opens nothing: in the language asked (``?lang=``) only, never the
+        link's own, so that it says nothing of whose link it was."""
+        lang = request.env["repair.customer.communication"]._active_page_lang(request.httprequest.args.get("lang"))
+        if lang:
+            request.update_context(lang=lang)
         response = request.render("repair_customer_communication.customer_link_invalid_page", {}, status=404)
         set_customer_headers(response.headers)
         return response

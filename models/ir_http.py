@@ -36,6 +36,7 @@ class IrHttp(models.AbstractModel):
         result = super()._pre_dispatch(rule, args)
         if rule.endpoint.routing.get("workshop_upload"):
             # Before the body is read: a bad link or a full page receives no files.
+            request.env["repair.customer.communication"]._use_page_language(args.get("token"))
             request.env["repair.customer.communication"]._check_upload_request(
                 args.get("token"), request.httprequest.content_length
             )

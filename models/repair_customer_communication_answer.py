@@ -7,6 +7,7 @@ from PIL import Image
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.http import request
 from odoo.tools import email_normalize
 from odoo.tools.mimetypes import guess_mimetype
 
@@ -110,6 +111,39 @@ class RepairCustomerCommunication(models.Model):
         ):
             return self.browse()
         return current
+
+    @api.model
+    def _use_page_language(self, token):
+        """Answer the page's routes in the page's language: the one the page asks (``?lang=``), else the link's.
+
+        The page passes the language it is shown in, so that what a route answers
+        (refusals included) reads in the same language as the page around it.
+        """
+        if not request:
+            return
+        communication = self._find_by_token(token) if isinstance(token, str) else self.browse()
+        own = communication.lang or communication.partner_id.lang
+        lang = self._active_page_lang(request.httprequest.args.get("lang"), prefer=own) or self._active_page_lang(own)
+        if lang and lang != request.env.lang:
+            request.update_context(lang=lang)
+
+    @api.model
+    def _active_page_lang(self, asked, prefer=None):
+        """The active language `asked` names (``nl_BE``, ``nl-BE`` or just ``nl``), or None.
+
+        A bare language (``nl``) takes `prefer` (the customer's own) when it is one of
+        its variants, else the first active variant.
+        """
+        if not isinstance(asked, str) or not asked:
+            return None
+        asked = asked.replace("-", "_")
+        codes = list(self.env["res.lang"].sudo()._get_active_by("code"))
+        if asked in codes:
+            return asked
+        variants = [code for code in codes if code.split("_")[0].lower() == asked.lower()]
+        if prefer in variants:
+            return prefer
+        return variants[0] if variants else None
 
     @api.model
     def _unexpected_error_message(self):

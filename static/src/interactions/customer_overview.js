@@ -27,8 +27,10 @@ export class WorkshopCustomerOverview extends Interaction {
         this.token = this.el.dataset.token;
     }
 
-    get baseUrl() {
-        return `/workshop/c/${encodeURIComponent(this.token)}`;
+    /** A route of this page, asked to answer in the page's language. */
+    url(route) {
+        const lang = encodeURIComponent(document.documentElement.lang.replace("-", "_"));
+        return `/workshop/c/${encodeURIComponent(this.token)}/${route}?lang=${lang}`;
     }
 
     async onDecisionChange(ev, input) {
@@ -45,7 +47,7 @@ export class WorkshopCustomerOverview extends Interaction {
     async saveItem(item) {
         const checked = item.querySelector(".o_workshop_decision:checked");
         const result = await this.waitFor(
-            rpc(`${this.baseUrl}/decide`, {
+            rpc(this.url("decide"), {
                 line_id: parseInt(item.dataset.lineId),
                 decision: checked ? checked.value : false,
                 reason: item.querySelector(".o_workshop_reason_select")?.value || false,
@@ -56,7 +58,7 @@ export class WorkshopCustomerOverview extends Interaction {
     }
 
     async onConfirm() {
-        const result = await this.waitFor(rpc(`${this.baseUrl}/confirm`, {}));
+        const result = await this.waitFor(rpc(this.url("confirm"), {}));
         if (result.ok) {
             window.location.reload();
         } else {
@@ -67,7 +69,7 @@ export class WorkshopCustomerOverview extends Interaction {
     async onRemarkSubmit(ev, form) {
         const data = new FormData(form);
         data.append("csrf_token", odoo.csrf_token);
-        const response = await this.waitFor(fetch(`${this.baseUrl}/remark`, { method: "POST", body: data }));
+        const response = await this.waitFor(fetch(this.url("remark"), { method: "POST", body: data }));
         const result = await this.waitFor(response.json());
         if (result.ok) {
             window.location.reload();
@@ -79,14 +81,14 @@ export class WorkshopCustomerOverview extends Interaction {
     }
 
     async onConditionsChange(ev, input) {
-        const result = await this.waitFor(rpc(`${this.baseUrl}/conditions`, { accepted: input.checked }));
+        const result = await this.waitFor(rpc(this.url("conditions"), { accepted: input.checked }));
         this.showResult(result);
     }
 
     async onContactSubmit(ev, form) {
         const data = new FormData(form);
         const result = await this.waitFor(
-            rpc(`${this.baseUrl}/contact`, {
+            rpc(this.url("contact"), {
                 channel: data.get("channel"),
                 email: data.get("email"),
                 phone: data.get("phone"),
@@ -101,7 +103,7 @@ export class WorkshopCustomerOverview extends Interaction {
     async onServiceChange(ev, input) {
         const service = input.closest(".o_workshop_service");
         const result = await this.waitFor(
-            rpc(`${this.baseUrl}/service`, {
+            rpc(this.url("service"), {
                 service_id: parseInt(service.dataset.serviceId),
                 choice: input.value || false,
             })
@@ -110,12 +112,12 @@ export class WorkshopCustomerOverview extends Interaction {
     }
 
     async onLimitChange(ev, input) {
-        const result = await this.waitFor(rpc(`${this.baseUrl}/limit`, { amount: input.value || 0 }));
+        const result = await this.waitFor(rpc(this.url("limit"), { amount: input.value || 0 }));
         this.showResult(result);
     }
 
     async onReopen() {
-        const result = await this.waitFor(rpc(`${this.baseUrl}/reopen`, {}));
+        const result = await this.waitFor(rpc(this.url("reopen"), {}));
         if (result.ok) {
             window.location.reload();
         } else {
