@@ -1,6 +1,6 @@
 {
     "name": "Repair Customer Communication",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Supply Chain/Repair",
     "summary": "Talk to workshop customers digitally: priced diagnostic overviews, "
     "online check-in, SMS and e-mail notifications",

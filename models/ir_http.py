@@ -1,7 +1,7 @@
 import logging
 
 from markupsafe import escape
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
 from odoo import models
 from odoo.exceptions import AccessError, MissingError, UserError
@@ -46,6 +46,8 @@ class IrHttp(models.AbstractModel):
     def _handle_error(cls, exception):
         dispatcher = getattr(request, "dispatcher", None)
         routing_type = getattr(dispatcher, "routing_type", None)
+        # Before a route is chosen (a request of the wrong content type, malformed JSON),
+        # Odoo answers by itself, with a short sentence and no traceback: not handled here.
         if dispatcher is None or not request.httprequest.path.startswith(CUSTOMER_ROUTES):
             return super()._handle_error(exception)
         upload = routing_type == "http" and request.httprequest.method == "POST"
@@ -69,6 +71,8 @@ class IrHttp(models.AbstractModel):
             Communication = request.env["repair.customer.communication"]
             if isinstance(exception, RequestEntityTooLarge):
                 return Communication._upload_too_large_message()
+            if isinstance(exception, BadRequest) and "CSRF" in (exception.description or ""):
+                return Communication._page_out_of_date_message()
             if isinstance(exception, (AccessError, MissingError)):
                 _logger.warning("Customer route %s refused", request.httprequest.path, exc_info=exception)
                 return Communication._invalid_link_message()

@@ -46,8 +46,9 @@ class RepairCheckinChoice(models.Model):
                         "product_id": service.product_id.id,
                         "price_unit": service.price_unit,
                         "tax_ids": [fields.Command.set(service.tax_ids.ids)],
-                        "customer_decision": "accepted",
                         "authorization": "approved",
                     }
                 )
+                # The customer ordered it on their check-in page: their answer, written as the module.
+                choice.work_item_id.sudo().customer_decision = "accepted"
             choice.sudo().handled = True

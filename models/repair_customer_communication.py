@@ -97,6 +97,18 @@ class RepairCustomerCommunication(models.Model):
         copy=False,
         help="At check-in: extra work up to this amount incl. VAT may be done without asking the customer.",
     )
+    contact_before_email = fields.Char(
+        "E-mail before the change",
+        readonly=True,
+        copy=False,
+        help="The customer's e-mail address when this link first changed it: the notice of the change went there.",
+    )
+    contact_before_phone = fields.Char(
+        "Mobile before the change",
+        readonly=True,
+        copy=False,
+        help="The customer's mobile number when this link first changed it: the notice of the change went there.",
+    )
     sms_message_id = fields.Many2one("mail.message", "SMS message", readonly=True, copy=False, index="btree_not_null")
     reopened = fields.Boolean(
         readonly=True, copy=False, help='The customer already used "I changed my mind" once on this version.'
@@ -563,6 +575,7 @@ class RepairCustomerCommunication(models.Model):
                     "communication_id": self.id,
                     "subject": subject,
                     "body": body,
+                    "received_bytes": sum(len(content) for _name, _mimetype, content in files or []),
                 }
             )
         )
@@ -721,15 +734,19 @@ class RepairCustomerCommunication(models.Model):
             )
         else:
             changes |= addresses
-            # The old e-mail address or number learns of the change (a readable number only).
-            old_addresses = [
-                (notice_channel, old)
-                for notice_channel, fname, old in (
-                    ("email", "email", partner.email),
-                    ("sms", "phone", partner._workshop_phone_sanitized(partner.phone)),
-                )
-                if fname in addresses and old
-            ]
+            # The address the customer had before this link changed it learns of the change,
+            # once: what is typed on the link afterwards is the visitor's own, and never told.
+            old_addresses, before = [], {}
+            for notice_channel, fname, old in (
+                ("email", "email", partner.email),
+                ("sms", "phone", partner._workshop_phone_sanitized(partner.phone)),
+            ):
+                if fname in addresses and not self[f"contact_before_{fname}"]:
+                    before[f"contact_before_{fname}"] = old or "-"
+                    if old:
+                        old_addresses.append((notice_channel, old))
+            if before:
+                self.sudo().write(before)
             if old_addresses:
                 self.env["customer.notification"]._queue_contact_change_notices(
                     self.order_id.sudo(), partner, old_addresses

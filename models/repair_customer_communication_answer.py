@@ -4,6 +4,7 @@ import math
 from datetime import timedelta
 
 from PIL import Image
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -15,7 +16,11 @@ from .repair_customer_communication_line import DECLINE_REASONS
 
 # Loads of a page by one browser within this time are one visit: one opening in the log.
 OPENING_VISIT = timedelta(minutes=30)
+# Openings logged per link and hour at most (each with its IP address and browser).
+MAX_OPENINGS_PER_HOUR = 20
 MAX_QUESTION_LENGTH = 1000
+# Contact details one link may change (each change is logged; the first one is told to the old address).
+MAX_CONTACT_CHANGES = 5
 MAX_APPROVAL_LIMIT = 100000.0
 MAX_SUBJECT_LENGTH = 120
 MAX_REMARK_LENGTH = 4000
@@ -151,6 +156,11 @@ class RepairCustomerCommunication(models.Model):
         return self.env._("Something went wrong on our side: nothing was saved. Please try again in a moment.")
 
     @api.model
+    def _page_out_of_date_message(self):
+        """A form of a page kept open too long (its security token expired): reloading it is the fix."""
+        return self.env._("This page is out of date: please reload it and try again. Nothing was saved.")
+
+    @api.model
     def _invalid_link_message(self):
         """The one answer to every link that opens nothing (malformed, unknown, expired, revoked, of another kind)."""
         return self.env._("This link is not valid (any more). Please use the latest link you received.")
@@ -164,23 +174,22 @@ class RepairCustomerCommunication(models.Model):
         """
         self.ensure_one()
         now = fields.Datetime.now()
+        Event = self.env["repair.customer.event"].sudo()
+        mine = [("communication_id", "=", self.id), ("event_type", "=", "opened")]
         if self.state in ("sent", "delivered"):
             self.write({"state": "opened", "opened_at": now})
-        elif (
-            self.env["repair.customer.event"]
-            .sudo()
-            .search_count(
-                [
-                    ("communication_id", "=", self.id),
-                    ("event_type", "=", "opened"),
-                    ("ip_address", "=", ip_address or False),
-                    ("user_agent", "=", user_agent or False),
-                    ("create_date", ">=", now - OPENING_VISIT),
-                ],
-                limit=1,
-            )
+        elif Event.search_count(
+            [
+                *mine,
+                ("ip_address", "=", ip_address or False),
+                ("user_agent", "=", user_agent or False),
+                ("create_date", ">=", now - OPENING_VISIT),
+            ],
+            limit=1,
         ):
             return False
+        elif Event.search_count([*mine, ("create_date", ">=", now - timedelta(hours=1))]) >= MAX_OPENINGS_PER_HOUR:
+            return False  # a link holder cannot fill the log by changing browsers
         self._log_event("opened", ip_address=ip_address, user_agent=user_agent)
         return True
 
@@ -353,8 +362,12 @@ class RepairCustomerCommunication(models.Model):
                     count=MAX_REMARKS,
                 )
             )
-        if content_length and content_length > quota["bytes"] + MAX_REMARK_REQUEST - MAX_REMARK_FILES * MAX_FILE_SIZE:
-            raise UserError(self._upload_too_large_message())
+        allowed = min(MAX_REMARK_REQUEST, quota["bytes"] + MAX_REMARK_REQUEST - MAX_REMARK_FILES * MAX_FILE_SIZE)
+        if content_length and content_length > allowed:
+            raise RequestEntityTooLarge()  # answered with the customer's sentence (ir.http)
+        if request:
+            # A body sent without its length (chunked) is cut at the same size while it is read.
+            request.httprequest.max_content_length = allowed
         return communication
 
     @api.model
@@ -374,7 +387,8 @@ class RepairCustomerCommunication(models.Model):
         return {
             "remarks": max(0, MAX_REMARKS - len(remarks)),
             "files": max(0, MAX_FILES - len(attachments)),
-            "bytes": max(0, MAX_UPLOAD_TOTAL - sum(attachments.mapped("file_size"))),
+            # As sent, not as stored: Odoo shrinks large photos when it stores them.
+            "bytes": max(0, MAX_UPLOAD_TOTAL - sum(remarks.mapped("received_bytes"))),
         }
 
     def _upload_quota_text(self):
@@ -428,6 +442,15 @@ class RepairCustomerCommunication(models.Model):
         self.ensure_one()
         if channel not in ("email", "sms"):
             raise UserError(self.env._("Please choose e-mail or SMS."))
+        changes = (
+            self.env["repair.customer.event"]
+            .sudo()
+            .search_count([("communication_id", "=", self.id), ("event_type", "=", "contact_changed")])
+        )
+        if changes >= MAX_CONTACT_CHANGES:
+            raise UserError(
+                self.env._("Your contact details were changed several times already: please call the workshop.")
+            )
         email = email.strip() if isinstance(email, str) else ""
         if email and not email_normalize(email):
             raise UserError(self.env._("“%(email)s” is not a valid e-mail address.", email=email))

@@ -24,6 +24,11 @@ class RepairCustomerRemark(models.Model):
     attachment_ids = fields.Many2many(
         "ir.attachment", "repair_customer_remark_attachment_rel", "remark_id", "attachment_id", string="Files"
     )
+    received_bytes = fields.Integer(
+        "Bytes received",
+        readonly=True,
+        help="Size of the files as the customer sent them (the page's quota counts this).",
+    )
     is_read = fields.Boolean("Read")
     visible_to_mechanic = fields.Boolean("Shared with mechanics")
 

@@ -188,12 +188,20 @@ class RepairWorkItem(models.Model):
     # ------------------------------------------------------------------
 
     def _check_reception_only_fields(self, vals, creating=False):
-        """Mechanics record findings; prices and decisions belong to reception.
+        """Mechanics record findings; prices and authorisations belong to reception, answers to the customer.
 
-        On creation, a value equal to the field's default is no decision (the web
-        client sends defaults along).
+        The customer's decision is copied from their answer by the module's own code
+        (as superuser): no staff role writes it, so that "apply the customer's
+        answers" authorises only what the customer chose. On creation, a value equal
+        to the field's default is no decision (the web client sends defaults along).
         """
-        if self.env.su or self.env.user.has_group("repair_customer_communication.group_workshop_receptionist"):
+        if self.env.su:
+            return
+        if vals.get("customer_decision"):
+            raise AccessError(
+                self.env._("The customer's decision comes from the customer's page only: no one can change it here.")
+            )
+        if self.env.user.has_group("repair_customer_communication.group_workshop_receptionist"):
             return
         forbidden = set(RECEPTION_ONLY_FIELDS.intersection(vals))
         if creating:

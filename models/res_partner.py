@@ -89,7 +89,18 @@ class ResPartner(models.Model):
     # Compute
     # ------------------------------------------------------------------
 
-    @api.depends("name", "email", "email_professional", "phone", "mobile_professional", "dms_number", "ref")
+    # A number stored as typed is read in the partner's country, else its company's: both change its digits.
+    @api.depends(
+        "name",
+        "email",
+        "email_professional",
+        "phone",
+        "mobile_professional",
+        "dms_number",
+        "ref",
+        "country_id",
+        "company_id",
+    )
     def _compute_customer_search_key(self):
         for partner in self:
             tokens = []
@@ -206,9 +217,10 @@ class ResPartner(models.Model):
 
         Odoo's own `phone` keeps what was typed when it cannot be read, as Odoo's forms
         and portal do (the partner form warns the workshop, and the contact policy does
-        not text such a number); the workshop's own professional mobile is refused,
-        naming the field. The workshop's flows that take a number from a customer
-        (check-in) refuse it through `_workshop_phone_e164`.
+        not text such a number); in the workshop's own forms it is refused, as the
+        workshop's own professional mobile is everywhere, naming the field. The
+        workshop's flows that take a number from a customer (check-in) refuse it
+        through `_workshop_phone_e164`.
         """
         for fname in self._workshop_normalized_phone_fields():
             number = vals.get(fname)
@@ -217,8 +229,8 @@ class ResPartner(models.Model):
             try:
                 vals[fname] = self._workshop_phone_e164(number, vals=vals, partner=partner)
             except UserError as error:
-                if fname == "phone":
-                    continue
+                if fname == "phone" and not self.env.context.get(WORKSHOP_PHONE_CONTEXT):
+                    continue  # Odoo's forms and portal keep what they cannot read
                 raise ValidationError(
                     self.env._(
                         "%(field)s: “%(number)s” is not a valid phone number (%(reason)s).",

@@ -10,7 +10,7 @@ from .common import WorkshopCommon
 RECEPTION_ONLY_VALUES = {
     "price_unit": 99.0,
     "quantity": 3.0,
-    "customer_decision": "accepted",
+    "customer_decision": "accepted",  # reception may not either: see test_receptionist_changes_everything
     "authorization": "approved",
 }
 # Non-default values that are falsy: a create must refuse them too.
@@ -110,9 +110,13 @@ class TestAccessRights(WorkshopCommon):
         self.assertFalse(self.env["repair.work.item"].search([("name", "=like", "Sneaky%")]))
 
     def test_receptionist_changes_everything(self):
+        """Everything but the customer's decision, which only the customer's page writes (issue 10.12)."""
+        reception_values = {k: v for k, v in RECEPTION_ONLY_VALUES.items() if k != "customer_decision"}
+        with self.assertRaises(AccessError):
+            self.Item_reception.create({"order_id": self.order.id, "name": "Made up", "customer_decision": "accepted"})
         item = self.Item_reception.create(
             dict(
-                RECEPTION_ONLY_VALUES,
+                reception_values,
                 tax_ids=[Command.set(self.tax_21.ids)],
                 visible_to_customer=False,
                 order_id=self.order.id,
@@ -129,10 +133,12 @@ class TestAccessRights(WorkshopCommon):
                 "price_unit": 10.0,
                 "quantity": 2.0,
                 "tax_ids": [Command.clear()],
-                "customer_decision": "declined",
                 "visible_to_customer": True,
             }
         )
+        # The customer's decision is the customer's (issue 10.12): reception cannot write it either.
+        with self.assertRaises(AccessError):
+            item.write({"customer_decision": "declined"})
         self.assertAlmostEqual(item.price_total, 20.0)
         item.action_refuse()
         self.assertEqual(item.authorization, "refused")

@@ -374,6 +374,22 @@ class TestCheckinPage(HttpCase, WorkshopCommon):
         self.assertEqual(sms.number, "+32470123456")
         self.assertIn("was changed at online check-in", sms.body)
 
+    def test_a_link_cannot_make_the_workshop_text_any_number(self):
+        """Only the address the customer had before the link changed it is told, once; changes are capped."""
+        for number in ("0471 00 00 01", "0471 00 00 02", "0471 00 00 03"):
+            self.assertTrue(self._rpc("contact", {"channel": "sms", "email": "", "phone": number})["ok"])
+        notices = self.env["customer.notification"].search(
+            [("order_id", "=", self.checkin_order.id), ("kind", "=", "contact_change")]
+        )
+        self.assertEqual(notices.mapped("address"), ["+32470123456"])
+        self.assertEqual(self.invitation.contact_before_phone, "+32470123456")
+        self.assertTrue(self._rpc("contact", {"channel": "sms", "email": "", "phone": "0471 00 00 04"})["ok"])
+        self.assertTrue(self._rpc("contact", {"channel": "sms", "email": "", "phone": "0471 00 00 05"})["ok"])
+        refused = self._rpc("contact", {"channel": "sms", "email": "", "phone": "0471 00 00 06"})
+        self.assertFalse(refused["ok"])
+        self.assertIn("changed several times", refused["error"])
+        self.assertEqual(self.emile.phone, "+32471000005")
+
     def test_no_notice_when_nothing_changed_or_for_a_first_address(self):
         def notices():
             return self.env["customer.notification"].search(

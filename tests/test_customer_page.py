@@ -168,6 +168,14 @@ class TestCustomerPage(HttpCase, WorkshopCommon):
         self.assertEqual(len(openings), 3)
         self.assertEqual(communication.state, "opened")
 
+    def test_openings_logged_per_hour_are_capped(self):
+        communication = self._send()
+        token = communication._get_token()
+        for index in range(25):
+            self.make_jsonrpc_request(f"/workshop/c/{token}/opened", {}, headers={"User-Agent": f"Browser {index}"})
+        openings = communication.event_ids.filtered(lambda event: event.event_type == "opened")
+        self.assertEqual(len(openings), 20)
+
     def test_a_beacon_with_a_bad_token_opens_nothing(self):
         communication = self._send()
         answer = self.make_jsonrpc_request("/workshop/c/" + "0" * 64 + "/opened", {})

@@ -59,8 +59,8 @@ def _english_fragments(lang):
         translated = translations.get(entry.msgid)
         if not translated or translated == entry.msgid:
             continue  # the same word in both languages ("SMS", "Total")
-        for fragment in PLACEHOLDER.split(entry.msgid):
-            fragment = " ".join(fragment.split()).strip(" .,:;()-–—")
+        for piece in PLACEHOLDER.split(entry.msgid):
+            fragment = " ".join(piece.split()).strip(" .,:;()-\u2013\u2014")
             if len(fragment) >= 4 and fragment not in translated:
                 fragments[fragment] = entry.msgid
     return fragments

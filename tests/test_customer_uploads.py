@@ -1,4 +1,5 @@
 import base64
+import contextlib
 import http.client
 import io
 import struct
@@ -174,6 +175,39 @@ class TestCustomerUploads(HttpCase, WorkshopCommon):
         self.assertNotIn("Traceback", body)
         self.assertFalse(self.upload_order.customer_remark_ids)
 
+    def test_a_chunked_body_is_cut_at_what_the_page_still_takes(self):
+        """A body sent without its length is read only up to the page's remaining quota."""
+        self.env.flush_all()
+        token = self.communication._get_token()
+        connection = http.client.HTTPConnection("127.0.0.1", self.http_port(), timeout=20)
+        with patch.object(answer_module, "MAX_UPLOAD_TOTAL", 64 * 1024), self.allow_requests():
+            connection.putrequest("POST", f"/workshop/c/{token}/remark")
+            connection.putheader("Content-Type", "multipart/form-data; boundary=x")
+            connection.putheader("Transfer-Encoding", "chunked")
+            connection.putheader("Cookie", "; ".join(f"{c.name}={c.value}" for c in self.opener.cookies))
+            connection.endheaders()
+            chunk = b'--x\r\nContent-Disposition: form-data; name="subject"\r\n\r\n' + b"a" * (600 * 1024)
+            with contextlib.suppress(OSError):  # the server may stop reading and close first
+                connection.send(b"%x\r\n%s\r\n0\r\n\r\n" % (len(chunk), chunk))
+            response = connection.getresponse()
+            status, body = response.status, response.read().decode()
+        connection.close()
+        self.assertEqual(status, 413, body)
+        self.assertIn("These files are too large", body)
+        self.assertFalse(self.upload_order.customer_remark_ids)
+
+    def test_an_expired_form_is_told_to_reload(self):
+        token = self.communication._get_token()
+        self._csrf(token)
+        response = self.url_open(f"/workshop/c/{token}/remark", data={"subject": "x", "csrf_token": "expired"})
+        self.assertIn("please reload it", response.json()["error"])
+        self.assertFalse(self.upload_order.customer_remark_ids)
+
+    def test_the_byte_quota_counts_files_as_sent(self):
+        png = _image("PNG", size=(300, 300))
+        self.assertTrue(self._post_remark({"subject": "Photo"}, files=[("files", ("a.png", png))]).json()["ok"])
+        self.assertEqual(self.upload_order.customer_remark_ids.received_bytes, len(png))
+
     def test_a_bad_link_is_refused_before_a_large_body_is_read(self):
         status, content_type, body = self._post_announcing("0" * 64, 40 * 1024 * 1024)
         self.assertEqual(status, 200)
@@ -183,7 +217,7 @@ class TestCustomerUploads(HttpCase, WorkshopCommon):
     def test_a_body_larger_than_the_pages_remaining_quota_is_refused_unread(self):
         with patch.object(answer_module, "MAX_UPLOAD_TOTAL", 1024 * 1024):
             status, _content_type, body = self._post_announcing(self.communication._get_token(), 3 * 1024 * 1024)
-        self.assertEqual(status, 200)
+        self.assertEqual(status, 413)
         self.assertIn("These files are too large", body)
 
     def test_a_closed_overview_takes_no_upload(self):

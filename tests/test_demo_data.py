@@ -33,3 +33,48 @@ class TestDemoData(WorkshopCommon):
         self.assertTrue({"fr_FR", "nl_BE", "en_US"} <= set(customers.mapped("lang")) | {"en_US"})
         self.assertTrue({"en_US"} < set(customers.mapped("lang")), "demo customers speak more than English")
         self.assertTrue(all(vehicles.mapped("license_plate")))
+
+    def test_demo_texts_in_the_customers_language(self):
+        """A French or Dutch customer reads the demo's items, notes and check-in services in their language."""
+        ref = self.env.ref
+        if not ref(f"{MODULE}.demo_repair_order_01", raise_if_not_found=False):
+            self.skipTest("database installed without demo data")
+
+        # Claire Dubois speaks French: her items, their notes and the overview she was sent are French.
+        order = ref(f"{MODULE}.demo_repair_order_01")
+        self.assertEqual(order.partner_id.lang, "fr_FR")
+        pads = order.work_item_ids.filtered(lambda item: item.name == "Plaquettes de frein avant")
+        self.assertEqual(len(pads), 1, order.work_item_ids.mapped("name"))
+        self.assertIn("le grincement que vous avez remarqué", pads.customer_note)
+        self.assertNotIn("Wiper blades (front pair)", order.work_item_ids.mapped("name"))
+        overview = order.last_overview_id
+        self.assertEqual(overview.lang, "fr_FR")
+        self.assertIn("Plaquettes de frein avant", overview.line_ids.mapped("name"))
+        notes = " ".join(note for note in overview.line_ids.mapped("customer_note") if note)
+        self.assertIn("Vos pneus arrière sont presque à la limite légale", notes)
+        self.assertTrue(overview.note.startswith("Nous avons relevé quelques points"), overview.note)
+
+        # Pieter Van den Broeck drives his leased car in Dutch; Emily Carter reads English.
+        dutch_order = ref(f"{MODULE}.demo_repair_order_02")
+        self.assertEqual(dutch_order.vehicle_id.driver_id.lang, "nl_BE")
+        self.assertIn("Remschijven en remblokken achteraan", dutch_order.work_item_ids.mapped("name"))
+        english_order = ref(f"{MODULE}.demo_repair_order_12")
+        self.assertEqual(english_order.partner_id.lang, "en_US")
+        self.assertIn("Air filter", english_order.work_item_ids.mapped("name"))
+
+        # The check-in services read in each language, English being the source.
+        wash = ref(f"{MODULE}.demo_checkin_service_wash")
+        self.assertEqual(wash.with_context(lang="en_US").name, "Car wash")
+        self.assertEqual(wash.with_context(lang="fr_FR").name, "Lavage de la voiture")
+        self.assertEqual(wash.with_context(lang="nl_BE").name, "Wasbeurt")
+        self.assertIn("votre voiture vous revient propre", wash.with_context(lang="fr_FR").description)
+        self.assertIn("uw wagen komt proper terug", wash.with_context(lang="nl_BE").description)
+        services = self._demo_records("repair.checkin.service")
+        self.assertEqual(len(services), 4)
+        self.assertIn("Véhicule de remplacement", services.with_context(lang="fr_FR").mapped("name"))
+        self.assertIn("Vervangwagen", services.with_context(lang="nl_BE").mapped("name"))
+        for lang in ("fr_FR", "nl_BE"):
+            for service in services.with_context(lang=lang):
+                english = service.with_context(lang="en_US")
+                self.assertNotEqual(service.name, english.name, f"{english.name}: no {lang} name")
+                self.assertNotEqual(service.description, english.description, f"{english.name}: no {lang} text")

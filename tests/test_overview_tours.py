@@ -38,6 +38,7 @@ class TestOverviewTours(HttpCase, WorkshopCommon):
         )
 
     def test_send_answer_on_a_phone_and_apply(self):
+        self.browser_size = "1440x900"  # reception's screen
         self.start_tour(
             f"/odoo/action-repair.action_repair_order_tree/{self.tour_order.id}",
             "repair_customer_communication_reception_sends",

@@ -1,3 +1,6 @@
+import importlib.util
+from pathlib import Path
+
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -66,11 +69,13 @@ class TestPartnerPhone(WorkshopCommon):
         Partner = self.env["res.partner"].with_company(self.company_a)
         partner = Partner.create({"name": "Odd Phone Person", "country_id": self.belgium.id, "phone": "1234567890"})
         self.assertEqual(partner.phone, "1234567890")
-        self.emile.write({"phone": "not a number"})
+        self.emile.with_context(workshop_phone_e164=False).write({"phone": "not a number"})
         self.assertEqual(self.emile.phone, "not a number")
 
     def test_an_unreadable_phone_is_no_sms_address_and_says_why(self):
-        self.emile.write({"phone": "1234", "mobile_professional": False, "accepts_automated_sms": True})
+        self.emile.with_context(workshop_phone_e164=False).write(
+            {"phone": "1234", "mobile_professional": False, "accepts_automated_sms": True}
+        )
         self.assertFalse(self.emile._workshop_addresses("sms"))
         address, reason = self.emile._workshop_reachable("sms", automated=False)
         self.assertFalse(address)
@@ -88,19 +93,33 @@ class TestPartnerPhone(WorkshopCommon):
             company_id=self.company_a.id,
             company_ids=[(6, 0, self.company_a.ids)],
         )
-        with Form(self.emile.with_user(clerk)) as form:
+        # In Odoo's own contact form (no workshop context) the number is kept as typed, as Odoo does.
+        odoo_partner = self.emile.with_context(workshop_phone_e164=False)
+        with Form(odoo_partner.with_user(clerk)) as form:
             form.phone = "0470 12 34 5"
         self.assertEqual(self.emile.phone, "0470 12 34 5", "kept as typed, as Odoo does")
-        partner = self.emile.with_user(clerk)
+        partner = odoo_partner.with_user(clerk)
         partner.phone = "12"
         warning = partner._onchange_workshop_phone_warning()["warning"]["message"]
         self.assertTrue(warning.startswith("“12” cannot be read"))
         partner.phone = "0470 12 34 56"
         self.assertIsNone(partner._onchange_workshop_phone_warning())
         outsider = new_test_user(self.env, login="phone_outsider", groups="base.group_user,base.group_partner_manager")
-        partner = self.emile.with_user(outsider)
+        partner = odoo_partner.with_user(outsider)
         partner.phone = "12"
         self.assertIsNone(partner._onchange_workshop_phone_warning(), "Odoo's own users see Odoo's form as it was")
+
+    def test_the_workshop_forms_refuse_an_unreadable_phone(self):
+        """Issue 10.19: the workshop's own forms validate and normalise; nothing is saved of a refused number."""
+        with self.assertRaises(ValidationError) as caught:
+            self.workshop_partners().create(
+                {"name": "Typo Phone", "country_id": self.belgium.id, "phone": "0470 12 34 5"}
+            )
+        self.assertIn("is not a valid phone number", str(caught.exception))
+        with self.assertRaises(ValidationError):
+            self.emile.write({"phone": "12"})  # emile was made in the workshop's form
+        self.emile.invalidate_recordset()
+        self.assertEqual(self.emile.phone, "+32470123456")
 
     def test_invalid_professional_mobile_names_the_field(self):
         with self.assertRaises(ValidationError) as caught:
@@ -137,3 +156,23 @@ class TestPartnerPhone(WorkshopCommon):
         )
         self.assertEqual(partner.phone, "06 12 34 56 78")
         self.assertEqual(partner._workshop_addresses("sms"), [("sms", "personal", "+33612345678")])
+
+    def test_the_search_key_follows_the_country_a_number_is_read_in(self):
+        partner = self.env["res.partner"].create({"name": "No Country Yet", "phone": "06 12 34 56 78"})
+        partner.country_id = self.france
+        self.assertEqual(partner.search([("customer_search", "ilike", "+33 6 12 34 56 78")]), partner)
+
+    def test_upgrade_recomputes_the_search_keys(self):
+        script = Path(__file__).parent.parent / "migrations" / "19.0.1.2.0" / "post-migrate.py"
+        spec = importlib.util.spec_from_file_location("rcc_migrate_19_0_1_2_0", script)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        partner = self.env["res.partner"].create(
+            {"name": "Jeanne Stale", "country_id": self.france.id, "phone": "06 12 34 56 78"}
+        )
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE res_partner SET customer_search_key = 'stale' WHERE id = %s", [partner.id])
+        partner.invalidate_recordset(["customer_search_key"])
+        module.migrate(self.env.cr, "19.0.1.1.0")
+        partner.invalidate_recordset(["customer_search_key"])
+        self.assertIn("33612345678", partner.customer_search_key)

@@ -1,5 +1,30 @@
 import { registry } from "@web/core/registry";
 
+/**
+ * At reception's width an item's title and notes are readable in full (not cut,
+ * several words a line), its price and answer on its row (issue 10.18).
+ */
+function checkItemReadable(title) {
+    const row = title.closest(".o_data_row");
+    const cell = title.closest("td");
+    if (cell.scrollWidth > cell.clientWidth + 1) {
+        throw new Error(`The title cell is cut: ${cell.scrollWidth} px of text in ${cell.clientWidth} px`);
+    }
+    const note = title.querySelector(".o_workshop_item_note_text");
+    const words = note.textContent.split(" ").length;
+    const lines = Math.round(note.getBoundingClientRect().height / parseFloat(getComputedStyle(note).lineHeight));
+    if (lines > Math.max(1, words / 3)) {
+        throw new Error(`The note wraps to ${lines} lines for ${words} words`);
+    }
+    const box = title.getBoundingClientRect();
+    for (const name of ["price_total", "customer_decision"]) {
+        const other = row.querySelector(`td[name=${name}]`).getBoundingClientRect();
+        if (other.top > box.top + box.height) {
+            throw new Error(`${name} is not on the item's row`);
+        }
+    }
+}
+
 /** The customer answers the overview on a phone: one item wanted, one declined, then confirms. */
 registry.category("web_tour.tours").add("repair_customer_communication_customer_answers", {
     steps: () => [
@@ -46,6 +71,13 @@ registry.category("web_tour.tours").add("repair_customer_communication_reception
             content: "Open the customer communication dialog",
             trigger: "button[name=action_open_customer_communication]",
             run: "click",
+        },
+        {
+            content: "In the send dialog too, the item's title and notes are readable in full",
+            trigger: ".modal .o_data_row:contains('Brake pads') .o_workshop_item_title:contains('wear indicator touching'):contains('worn down to 3 mm')",
+            run() {
+                checkItemReadable(this.anchor);
+            },
         },
         {
             content: "The preferred address is pre-selected, the blocked owner greyed",
@@ -106,25 +138,7 @@ registry.category("web_tour.tours").add("repair_customer_communication_reception
             content: "At reception's width the item's title and both notes are readable in full, price and answer on its row",
             trigger: "div[name=work_item_necessary_ids] .o_data_row:contains('Brake pads') .o_workshop_item_title:contains('wear indicator touching'):contains('worn down to 3 mm')",
             run() {
-                const row = this.anchor.closest(".o_data_row");
-                const cell = this.anchor.closest("td");
-                if (cell.scrollWidth > cell.clientWidth + 1) {
-                    throw new Error(`The title cell is cut: ${cell.scrollWidth} px of text in ${cell.clientWidth} px`);
-                }
-                const note = this.anchor.querySelector(".o_workshop_item_note_text");
-                const words = note.textContent.split(" ").length;
-                const lines = Math.round(note.getBoundingClientRect().height / parseFloat(getComputedStyle(note).lineHeight));
-                if (lines > Math.max(1, words / 3)) {
-                    throw new Error(`The note wraps to ${lines} lines for ${words} words`);
-                }
-                const title = this.anchor.getBoundingClientRect();
-                for (const name of ["price_total", "customer_decision"]) {
-                    const other = row.querySelector(`td[name=${name}]`).getBoundingClientRect();
-                    if (other.top > title.top + title.height) {
-                        throw new Error(`${name} is not on the item's row`);
-                    }
-                }
-            },
+                checkItemReadable(this.anchor);            },
         },
         {
             content: "Apply the customer's answers",
