@@ -103,12 +103,12 @@ def prepare(env):
 def warm(base, path):
     """Load a page and the asset bundles it names, as a first visitor would (Odoo builds bundles on demand)."""
     try:
-        with urllib.request.urlopen(base + path, timeout=120) as response:  # noqa: S310 (our own test server)
+        with urllib.request.urlopen(base + path, timeout=120) as response:
             html = response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as error:  # the invalid-link page is a 404 with its page
         html = error.read().decode("utf-8", "replace")
     for asset in set(re.findall(r'(?:href|src)="(/web/assets/[^"]+)"', html)):
-        with urllib.request.urlopen(base + asset, timeout=120) as response:  # noqa: S310
+        with urllib.request.urlopen(base + asset, timeout=120) as response:
             response.read()
 
 
@@ -154,7 +154,8 @@ def figures(report):
 def main():
     if not shutil.which("lighthouse") or not CHROME:
         sys.exit(
-            "customer_pages: needs npm's lighthouse (npm install -g lighthouse) and chromium (apt-get install chromium)."
+            "customer_pages: needs npm's lighthouse (npm install -g lighthouse) "
+            "and chromium (apt-get install chromium)."
         )
     config.parse_config(["-c", CONF, "-d", DB, "--log-level=warn"])
     with Registry(DB).cursor() as cr:  # committed on exit, for the server process to see

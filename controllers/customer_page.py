@@ -6,9 +6,13 @@ from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..models.repair_customer_communication_answer import MAX_FILE_SIZE, MAX_REMARK_REQUEST
+from ..tools.brand_color import readable_on_white_text
 from ..tools.customer_page_headers import set_customer_headers
 
 _logger = logging.getLogger(__name__)
+
+
+DECISION_ICONS = {"accepted": "fa-check", "declined": "fa-times", "contact": "fa-phone", "disagree": "fa-ban"}
 
 
 class WorkshopCustomerPage(http.Controller):
@@ -265,6 +269,8 @@ class WorkshopCustomerPage(http.Controller):
     def _page_layout_values(self, communication, languages, preview=False):
         communication = communication.with_context(lang=request.env.lang)
         return {
+            # White text on the shop's colour reaches 4.5:1, whatever colour the shop chose.
+            "brand": readable_on_white_text(communication.company_id.primary_color),
             "communication": communication,
             "order": communication.order_id,
             "company": communication.company_id,
@@ -299,6 +305,8 @@ class WorkshopCustomerPage(http.Controller):
             "categories": dict(fields_["category"]._description_selection(env)),
             "decisions": dict(fields_["decision"]._description_selection(env)),
             "decline_reasons": fields_["decline_reason"]._description_selection(env),
+            # Each answer has its icon beside its word: colour is never the only signal.
+            "decision_icons": DECISION_ICONS,
         }
 
     def _render_report_page(self, communication, lang=None):

@@ -2,6 +2,7 @@ from . import test_access_rights
 from . import test_backend_tours
 from . import test_customer_page
 from . import test_customer_page_language
+from . import test_customer_page_accessibility
 from . import test_customer_uploads
 from . import test_customer_page_queries
 from . import test_customer_message_queue

@@ -47,7 +47,7 @@ class _PageText(HTMLParser):
 
 
 def _english_fragments(lang):
-    """{English fragment: msgid} of the module's own strings that `lang` translates differently.
+    """{English fragment: msgid} of the module's own strings that `lang` translates differently, or not at all.
 
     Read from the module's .pot (every string it shows, templates, code and selection
     values alike) and the language's .po: a fragment is the text between placeholders,
@@ -56,8 +56,9 @@ def _english_fragments(lang):
     translations = {entry.msgid: entry.msgstr for entry in polib.pofile(str(I18N / f"{lang}.po"))}
     fragments = {}
     for entry in polib.pofile(str(I18N / "repair_customer_communication.pot")):
-        translated = translations.get(entry.msgid)
-        if not translated or translated == entry.msgid:
+        # An untranslated string counts: it would show in English.
+        translated = translations.get(entry.msgid) or ""
+        if translated == entry.msgid:
             continue  # the same word in both languages ("SMS", "Total")
         for piece in PLACEHOLDER.split(entry.msgid):
             fragment = " ".join(piece.split()).strip(" .,:;()-\u2013\u2014")
