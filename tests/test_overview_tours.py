@@ -77,3 +77,14 @@ class TestOverviewTours(HttpCase, WorkshopCommon):
         authorizations = {item.name: item.authorization for item in self.tour_order.work_item_ids}
         self.assertEqual(authorizations["Brake pads"], "approved")
         self.assertEqual(authorizations["Wiper blades"], "refused")
+
+    def test_no_answer_lost_on_a_bad_network(self):
+        """Issue 11.5: an answer made offline is kept on the phone, said so, and sent when the connection returns."""
+        overview = self._send_overview(self.tour_order)
+        self.browser_size = "375x667"
+        self.touch_enabled = True
+        self.start_tour(f"/workshop/c/{overview._get_token()}", "repair_customer_communication_customer_offline")
+        self.assertEqual(overview.state, "confirmed")
+        answers = {line.name: line.decision for line in overview.line_ids if line.decision}
+        self.assertEqual(answers["Brake pads"], "contact", "the answer made offline reached the workshop")
+        self.assertEqual(answers["Wiper blades"], "declined")

@@ -2,6 +2,7 @@ import { Interaction } from "@web/public/interaction";
 import { registry } from "@web/core/registry";
 import { rpc } from "@web/core/network/rpc";
 import { _t } from "@web/core/l10n/translation";
+import { ConnectionLost, PendingAnswers, postJson } from "./pending_answers";
 
 /**
  * The customer's overview page: every choice is saved at once (a reload or a
@@ -25,6 +26,50 @@ export class WorkshopCustomerOverview extends Interaction {
 
     setup() {
         this.token = this.el.dataset.token;
+        // Decisions are kept on the phone until the workshop has them (see pending_answers.js).
+        this.pending = new PendingAnswers(this.token, (answer) => postJson(this.url("decide"), answer));
+        this.onOnline = () => this.sendPending();
+    }
+
+    start() {
+        if (this.el.dataset.readonly === "1") {
+            return;
+        }
+        window.addEventListener("online", this.onOnline);
+        this.registerCleanup(() => window.removeEventListener("online", this.onOnline));
+        this.sendPending();
+    }
+
+    /** A sentence of the page, in its language (rendered by the server in .o_workshop_texts). */
+    text(key) {
+        return document.querySelector(`.o_workshop_texts [data-key=${key}]`)?.textContent.trim() || "";
+    }
+
+    /** Say under the item whether the workshop has its answer ("saved"), or the phone keeps it ("pending"). */
+    markItem(lineId, state) {
+        const status = this.el.querySelector(`.o_workshop_item[data-line-id="${lineId}"] .o_workshop_item_status`);
+        if (status) {
+            status.textContent = state ? this.text(state) : "";
+            status.classList.toggle("text-success", state === "saved");
+            status.classList.toggle("text-danger", state === "pending");
+        }
+    }
+
+    showOffline() {
+        this.el.querySelector(".o_workshop_offline")?.classList.toggle("d-none", !this.pending.count);
+    }
+
+    /** Send what the phone kept (connection back, page opened again). */
+    async sendPending() {
+        for (const lineId of Object.keys(this.pending.all())) {
+            this.markItem(lineId, "pending");
+        }
+        const sent = await this.waitFor(this.pending.flush());
+        for (const [lineId, result] of sent) {
+            this.markItem(lineId, result.ok ? "saved" : null);
+            this.showResult(result);
+        }
+        this.showOffline();
     }
 
     /** A route of this page, asked to answer in the page's language. */
@@ -46,19 +91,37 @@ export class WorkshopCustomerOverview extends Interaction {
 
     async saveItem(item) {
         const checked = item.querySelector(".o_workshop_decision:checked");
-        const result = await this.waitFor(
-            rpc(this.url("decide"), {
-                line_id: parseInt(item.dataset.lineId),
-                decision: checked ? checked.value : false,
-                reason: item.querySelector(".o_workshop_reason_select")?.value || false,
-                question: item.querySelector(".o_workshop_question_input")?.value || false,
-            })
-        );
-        this.showResult(result);
+        const lineId = parseInt(item.dataset.lineId);
+        const answer = {
+            line_id: lineId,
+            decision: checked ? checked.value : false,
+            reason: item.querySelector(".o_workshop_reason_select")?.value || false,
+            question: item.querySelector(".o_workshop_question_input")?.value || false,
+        };
+        this.markItem(lineId, "pending");
+        const result = await this.waitFor(this.pending.submit(lineId, answer));
+        if (result) {
+            this.markItem(lineId, result.ok ? "saved" : null);
+            this.showResult(result);
+        }
+        this.showOffline();
     }
 
     async onConfirm() {
-        const result = await this.waitFor(rpc(this.url("confirm"), {}));
+        await this.sendPending();
+        let result;
+        if (this.pending.count) {
+            result = { ok: false, error: this.text("confirm_offline") };
+        } else {
+            try {
+                result = await this.waitFor(postJson(this.url("confirm"), {}));
+            } catch (error) {
+                if (!(error instanceof ConnectionLost)) {
+                    throw error;
+                }
+                result = { ok: false, error: this.text("confirm_offline") };
+            }
+        }
         if (result.ok) {
             window.location.reload();
         } else {

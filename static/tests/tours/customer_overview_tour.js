@@ -155,3 +155,100 @@ registry.category("web_tour.tours").add("repair_customer_communication_reception
         },
     ],
 });
+
+/**
+ * The connection drops while the customer answers: the answer is kept on the phone,
+ * the page says so, confirming says so and keeps everything; back online, it is sent.
+ */
+registry.category("web_tour.tours").add("repair_customer_communication_customer_offline", {
+    steps: () => [
+        {
+            content: "Want the brake pads (online)",
+            trigger: ".o_workshop_item:contains('Brake pads') label:contains('Wants it done')",
+            run: "click",
+        },
+        {
+            content: "Saved",
+            trigger: ".o_workshop_item:contains('Brake pads') .o_workshop_item_status:contains('Saved')",
+        },
+        {
+            content: "Decline the wiper blades (online)",
+            trigger: ".o_workshop_item:contains('Wiper blades') label:contains('Does not want it')",
+            run: "click",
+        },
+        {
+            content: "Every item answered: confirming is possible",
+            trigger: ".o_workshop_confirm:enabled",
+        },
+        {
+            content: "The connection drops",
+            trigger: ".o_workshop_item:contains('Wiper blades') .o_workshop_item_status:contains('Saved')",
+            run() {
+                window.__workshopOnlineFetch = window.fetch;
+                window.fetch = (url, ...args) =>
+                    String(url).includes("/workshop/c/")
+                        ? Promise.reject(new TypeError("Failed to fetch"))
+                        : window.__workshopOnlineFetch(url, ...args);
+            },
+        },
+        {
+            content: "Change the brake pads to a call, offline",
+            trigger: ".o_workshop_item:contains('Brake pads') label:contains('Wants to be contacted')",
+            run: "click",
+        },
+        {
+            content: "The page says plainly it is not saved yet",
+            trigger: ".o_workshop_item:contains('Brake pads') .o_workshop_item_status:contains('Not saved yet')",
+        },
+        {
+            content: "and that the answers are kept on the phone",
+            trigger: ".o_workshop_offline:not(.d-none)",
+            run() {
+                const kept = Object.keys(window.localStorage).filter((key) => key.startsWith("workshop_pending_answers_"));
+                if (kept.length !== 1 || !window.localStorage.getItem(kept[0]).includes('"contact"')) {
+                    throw new Error("The answer is not kept on the phone");
+                }
+            },
+        },
+        {
+            content: "Confirm without a connection",
+            trigger: ".o_workshop_confirm:enabled",
+            run: "click",
+        },
+        {
+            content: "The page says so, and nothing is lost",
+            trigger: ".o_workshop_error:not(.d-none):contains('No connection')",
+        },
+        {
+            content: "The connection returns",
+            trigger: ".o_workshop_item:contains('Brake pads') .o_workshop_item_status:contains('Not saved yet')",
+            run() {
+                window.fetch = window.__workshopOnlineFetch;
+                window.dispatchEvent(new Event("online"));
+            },
+        },
+        {
+            content: "The kept answer is sent and saved",
+            trigger: ".o_workshop_item:contains('Brake pads') .o_workshop_item_status:contains('Saved')",
+        },
+        {
+            content: "Nothing is left on the phone",
+            trigger: ".o_workshop_offline.d-none:not(:visible)",
+            run() {
+                if (Object.keys(window.localStorage).some((key) => key.startsWith("workshop_pending_answers_"))) {
+                    throw new Error("An answer is still kept on the phone");
+                }
+            },
+        },
+        {
+            content: "Confirm, online",
+            trigger: ".o_workshop_confirm:enabled",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Confirmed",
+            trigger: ".o_workshop_confirmed:contains('Thank you')",
+        },
+    ],
+});
