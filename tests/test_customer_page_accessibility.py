@@ -1,9 +1,42 @@
+import os
 import re
+import shutil
+import subprocess
+from datetime import datetime, timedelta
+from pathlib import Path
 
+from odoo.fields import Command
 from odoo.tests import HttpCase, TransactionCase, tagged
 
 from ..tools.brand_color import contrast_ratio, parse_hex, readable_on_white_text
 from .common import WorkshopCommon
+
+
+def _axe_core_path():
+    """axe-core's browser build from npm (AXE_CORE_JS, a global install, or the one Lighthouse brings)."""
+    candidates = [os.environ.get("AXE_CORE_JS")]
+    if shutil.which("npm"):
+        root = subprocess.run(["npm", "root", "-g"], capture_output=True, text=True, check=False).stdout.strip()
+        candidates += [f"{root}/axe-core/axe.min.js", f"{root}/lighthouse/node_modules/axe-core/axe.min.js"]
+    return next((Path(path) for path in candidates if path and Path(path).is_file()), None)
+
+
+# axe-core run in the page: every WCAG 2.0-2.2 A and AA rule; a violation fails the test with its rule and elements.
+AXE_RUN = """
+;(async () => {
+    const result = await axe.run(document, {
+        runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+    });
+    const violations = result.violations.map(
+        (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`
+    );
+    if (violations.length) {
+        console.error(`axe-core found ${violations.length} violation(s): ${violations.join(" | ")}`);
+    } else {
+        console.log("test successful");
+    }
+})();
+"""
 
 
 @tagged("post_install", "-at_install")
@@ -74,3 +107,56 @@ class TestCustomerPageAccessibility(HttpCase, WorkshopCommon):
         self.env["res.lang"]._activate_lang("fr_FR")
         page = self.url_open(f"/workshop/c/{self.overview._get_token()}?lang=fr_FR").text
         self.assertRegex(page, r'<html[^>]* lang="fr-FR"')
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerPagesWithAxe(HttpCase, WorkshopCommon):
+    """axe-core (npm) finds no WCAG 2.2 A/AA violation on the overview and the check-in page, on a phone."""
+
+    browser_size = "375x667"
+    touch_enabled = True
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.axe_path = _axe_core_path()
+        cls.axe_order = cls._create_customer_order(
+            [
+                ("Oil service", "scheduled", 100.0),
+                ("Brake pads", "necessary", 200.0),
+                ("Wipers", "recommended", 30.0),
+                ("Lights", "ok", 0.0),
+            ],
+            schedule_date=datetime.now() + timedelta(days=2),
+        )
+        cls.axe_order.work_item_ids.filtered(lambda item: item.name == "Brake pads").customer_note = "Worn to 3 mm."
+        cls.env["repair.checkin.service"].create(
+            {
+                "name": "Car wash",
+                "description": "Outside and inside.",
+                "price_unit": 20.0,
+                "company_id": cls.company_a.id,
+            }
+        )
+        cls.overview = cls._send_overview(cls.axe_order, note="Your car is on the lift.")
+        cls.checkin = cls.axe_order._prepare_customer_communication(
+            {"role": "driver", "partner": cls.emile, "channel": "email", "address": cls.emile.email}, kind="checkin"
+        )
+        cls.checkin._send()
+
+    def _check_with_axe(self, token):
+        if not self.axe_path:
+            self.skipTest("axe-core is not installed (npm install -g axe-core)")
+        code = self.axe_path.read_text(encoding="utf-8") + AXE_RUN
+        try:
+            self.browser_js(f"/workshop/c/{token}", code, ready="document.readyState === 'complete'", timeout=90)
+        except AssertionError as error:
+            # Odoo's message quotes the whole code (axe-core included): keep what axe-core said.
+            said = str(error)
+            raise AssertionError(said[said.rfind("axe-core found") :][:3000]) from None
+
+    def test_the_overview_has_no_violation(self):
+        self._check_with_axe(self.overview._get_token())
+
+    def test_the_check_in_page_has_no_violation(self):
+        self._check_with_axe(self.checkin._get_token())
