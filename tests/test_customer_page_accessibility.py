@@ -5,7 +5,6 @@ import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from odoo.fields import Command
 from odoo.tests import HttpCase, TransactionCase, tagged
 
 from ..tools.brand_color import contrast_ratio, parse_hex, readable_on_white_text
