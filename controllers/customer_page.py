@@ -12,6 +12,8 @@ from ..tools.customer_page_headers import set_customer_headers
 _logger = logging.getLogger(__name__)
 
 
+# Pixels of an item photo's thumbnail: twice the 96 x 72 px it is shown at.
+PHOTO_THUMBNAIL = (192, 144)
 DECISION_ICONS = {"accepted": "fa-check", "declined": "fa-times", "contact": "fa-phone", "disagree": "fa-ban"}
 
 
@@ -67,14 +69,23 @@ class WorkshopCustomerPage(http.Controller):
         methods=["GET"],
         sitemap=False,
     )
-    def item_photo(self, token, attachment_id, **kwargs):
-        """A photo or video of an item the customer's overview shows, and nothing else."""
+    def item_photo(self, token, attachment_id, thumbnail=None, **kwargs):
+        """A photo or video of an item the customer's overview shows, and nothing else.
+
+        ``?thumbnail=1`` answers a photo as the page shows it in the list (at most
+        PHOTO_THUMBNAIL pixels, twice the shown size for sharp phone screens), made by
+        Odoo's image processing: a phone does not load a 4000 px photo for a 96 px tile.
+        """
         communication = request.env["repair.customer.communication"]._find_by_token(token)
         shown = communication._version_shown() if communication else communication
         attachment = shown.line_ids.work_item_id.attachment_ids.filtered(lambda a: a.id == attachment_id)
         if not attachment:
             return request.not_found()
-        stream = request.env["ir.binary"]._get_stream_from(attachment)
+        if thumbnail and (attachment.mimetype or "").startswith("image/"):
+            width, height = PHOTO_THUMBNAIL
+            stream = request.env["ir.binary"]._get_image_stream_from(attachment, width=width, height=height, crop=True)
+        else:
+            stream = request.env["ir.binary"]._get_stream_from(attachment)
         response = stream.get_response(as_attachment=False)
         set_customer_headers(response.headers)  # replaces Odoo's own Cache-Control: one, not two
         response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"  # as Odoo's streams

@@ -1,7 +1,10 @@
 import base64
+import io
 import re
 from datetime import timedelta
 from unittest.mock import patch
+
+from PIL import Image
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
@@ -323,6 +326,26 @@ class TestCustomerPage(HttpCase, WorkshopCommon):
         for attachment in (hidden, unrelated):
             self.assertEqual(self.url_open(f"/workshop/c/{token}/photo/{attachment.id}").status_code, 404)
         self.assertEqual(self.url_open(f"/workshop/c/{'0' * 64}/photo/{shown.id}").status_code, 404)
+
+    def test_item_photos_show_as_sized_lazy_thumbnails(self):
+        """The page shows a 192 x 144 px thumbnail (sized, lazy); the full photo opens on a tap."""
+        big = io.BytesIO()
+        Image.new("RGB", (2400, 1800), "gray").save(big, format="JPEG")
+        photo = self.env["ir.attachment"].create(
+            {"name": "pads.jpg", "raw": big.getvalue(), "res_model": "repair.work.item"}
+        )
+        self.items["Brake pads"].attachment_ids = photo
+        token = self._send()._get_token()
+        page = self.url_open(f"/workshop/c/{token}").text
+        tile = re.search(rf'<img[^>]*src="/workshop/c/{token}/photo/{photo.id}\?thumbnail=1"[^>]*>', page).group(0)
+        for attribute in ('width="96"', 'height="72"', 'loading="lazy"', 'alt="pads.jpg"'):
+            self.assertIn(attribute, tile)
+        self.assertIn(f'href="/workshop/c/{token}/photo/{photo.id}"', page)
+        thumbnail = self.url_open(f"/workshop/c/{token}/photo/{photo.id}?thumbnail=1")
+        self.assertEqual(thumbnail.status_code, 200)
+        self.assertEqual(Image.open(io.BytesIO(thumbnail.content)).size, (192, 144))
+        self.assertLess(len(thumbnail.content), len(big.getvalue()) / 5)
+        self.assertEqual(thumbnail.headers["Cache-Control"].count("no-store"), 1)
 
     def test_language_can_be_switched_on_the_page(self):
         self.env["res.lang"]._activate_lang("fr_FR")
