@@ -159,3 +159,28 @@ class TestCustomerPagesWithAxe(HttpCase, WorkshopCommon):
 
     def test_the_check_in_page_has_no_violation(self):
         self._check_with_axe(self.checkin._get_token())
+
+    def test_zoom_to_200_percent_needs_no_horizontal_scrolling(self):
+        """A 640 px phone screen at 200 % zoom is 320 CSS px wide (WCAG 1.4.10 reflow): nothing overflows."""
+        self.browser_size = "320x640"
+        for token in (self.overview._get_token(), self.checkin._get_token()):
+            with self.subTest(token=token[:6]):
+                self.browser_js(
+                    f"/workshop/c/{token}",
+                    """
+                    const page = document.documentElement;
+                    if (window.innerWidth !== 320) {
+                        console.error(`The window is ${window.innerWidth} px wide, not 320`);
+                    }
+                    const wide = [...document.querySelectorAll("main *")].filter(
+                        (element) => element.getBoundingClientRect().right > page.clientWidth + 1
+                    );
+                    if (page.scrollWidth > page.clientWidth + 1 || wide.length) {
+                        console.error(`Scrolls sideways at 320 px: ${page.scrollWidth} px wide; `
+                            + wide.slice(0, 5).map((element) => element.outerHTML.slice(0, 80)).join(" | "));
+                    } else {
+                        console.log("test successful");
+                    }
+                    """,
+                    ready="document.readyState === 'complete'",
+                )
