@@ -309,12 +309,18 @@ class WorkshopCustomerPage(http.Controller):
         return response
 
     def _selection_labels(self, communication):
-        """Categories, decisions and decline reasons, translated into the language `communication` is read in."""
+        """Categories, answers and decline reasons, translated into the language `communication` is read in."""
         fields_ = communication.line_ids._fields
         env = communication.env
         return {
             "categories": dict(fields_["category"]._description_selection(env)),
-            "decisions": dict(fields_["decision"]._description_selection(env)),
+            # The customer answers in the first person; the selection's labels describe them to staff.
+            "decisions": {
+                "accepted": env._("Yes, do it"),
+                "declined": env._("No, thanks"),
+                "contact": env._("Call me about it"),
+                "disagree": env._("I don't agree"),
+            },
             "decline_reasons": fields_["decline_reason"]._description_selection(env),
             # Each answer has its icon beside its word: colour is never the only signal.
             "decision_icons": DECISION_ICONS,

@@ -141,9 +141,9 @@ class TestCustomerPageLanguage(HttpCase, WorkshopCommon):
 
     def test_french_pages_hold_no_english(self):
         self._assert_no_english("fr", "fr_FR")
-        # The selection values are there, in French: categories, decisions, decline reasons.
+        # Categories, the customer's answers and decline reasons are there, in French.
         text = _PageText.of(self.url_open(f"/workshop/c/{self.overview._get_token()}?lang=fr_FR").text)
-        for french in ("Nécessaire", "Souhaite l'intervention", "Trop cher"):
+        for french in ("Nécessaire", "Oui, faites-le", "Trop cher"):
             self.assertIn(french, text)
 
     def test_dutch_pages_hold_no_english(self):

@@ -34,7 +34,7 @@ registry.category("web_tour.tours").add("repair_customer_communication_customer_
         },
         {
             content: "Want the brake pads",
-            trigger: ".o_workshop_item:contains('Brake pads') label:contains('Wants it done')",
+            trigger: ".o_workshop_item:contains('Brake pads') label:contains('Yes, do it')",
             run: "click",
         },
         {
@@ -43,7 +43,7 @@ registry.category("web_tour.tours").add("repair_customer_communication_customer_
         },
         {
             content: "Decline the wiper blades",
-            trigger: ".o_workshop_item:contains('Wiper blades') label:contains('Does not want it')",
+            trigger: ".o_workshop_item:contains('Wiper blades') label:contains('No, thanks')",
             run: "click",
         },
         {
@@ -164,7 +164,7 @@ registry.category("web_tour.tours").add("repair_customer_communication_customer_
     steps: () => [
         {
             content: "Want the brake pads (online)",
-            trigger: ".o_workshop_item:contains('Brake pads') label:contains('Wants it done')",
+            trigger: ".o_workshop_item:contains('Brake pads') label:contains('Yes, do it')",
             run: "click",
         },
         {
@@ -173,7 +173,7 @@ registry.category("web_tour.tours").add("repair_customer_communication_customer_
         },
         {
             content: "Decline the wiper blades (online)",
-            trigger: ".o_workshop_item:contains('Wiper blades') label:contains('Does not want it')",
+            trigger: ".o_workshop_item:contains('Wiper blades') label:contains('No, thanks')",
             run: "click",
         },
         {
@@ -193,7 +193,7 @@ registry.category("web_tour.tours").add("repair_customer_communication_customer_
         },
         {
             content: "Change the brake pads to a call, offline",
-            trigger: ".o_workshop_item:contains('Brake pads') label:contains('Wants to be contacted')",
+            trigger: ".o_workshop_item:contains('Brake pads') label:contains('Call me about it')",
             run: "click",
         },
         {
