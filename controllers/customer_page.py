@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
-from ..models.repair_customer_communication_answer import MAX_FILE_SIZE, MAX_REMARK_REQUEST
+from ..models.repair_customer_communication_answer import DECODED_IMAGE_TYPES, MAX_FILE_SIZE, MAX_REMARK_REQUEST
 from ..tools.brand_color import readable_on_white_text
 from ..tools.customer_page_headers import set_customer_headers
 
@@ -81,7 +81,7 @@ class WorkshopCustomerPage(http.Controller):
         attachment = shown.line_ids.work_item_id.attachment_ids.filtered(lambda a: a.id == attachment_id)
         if not attachment:
             return request.not_found()
-        if thumbnail and (attachment.mimetype or "").startswith("image/"):
+        if thumbnail and attachment.mimetype in DECODED_IMAGE_TYPES:
             width, height = PHOTO_THUMBNAIL
             stream = request.env["ir.binary"]._get_image_stream_from(attachment, width=width, height=height, crop=True)
         else:
@@ -255,7 +255,8 @@ class WorkshopCustomerPage(http.Controller):
             raise  # Odoo replays the request
         except Exception:  # pylint: disable=broad-exception-caught  # never a traceback to an anonymous visitor
             _logger.exception("Customer page %s failed", request.httprequest.path)
-            return {"ok": False, "error": Communication._unexpected_error_message()}
+            # "retry": the page keeps the answer on the phone and sends it again later.
+            return {"ok": False, "error": Communication._unexpected_error_message(), "retry": True}
         return {"ok": True, **result} if isinstance(result, dict) else {"ok": True}
 
     def _read_uploads(self, uploads):
@@ -324,6 +325,8 @@ class WorkshopCustomerPage(http.Controller):
             "decline_reasons": fields_["decline_reason"]._description_selection(env),
             # Each answer has its icon beside its word: colour is never the only signal.
             "decision_icons": DECISION_ICONS,
+            # Photos Odoo can shrink to a thumbnail (the others, HEIC, show as a link).
+            "thumbnail_types": DECODED_IMAGE_TYPES,
         }
 
     def _render_report_page(self, communication, lang=None):

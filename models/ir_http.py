@@ -55,7 +55,8 @@ class IrHttp(models.AbstractModel):
             return super()._handle_error(exception)  # a page's own 404 and redirects stay Odoo's
         message = cls._customer_error_message(exception)
         if routing_type == "jsonrpc":
-            response = dispatcher._response(result={"ok": False, "error": message})
+            retry = not isinstance(exception, (UserError, AccessError, MissingError))
+            response = dispatcher._response(result={"ok": False, "error": message, "retry": retry})
         elif upload:
             status = 413 if isinstance(exception, RequestEntityTooLarge) else 200
             response = request.make_json_response({"ok": False, "error": message}, status=status)

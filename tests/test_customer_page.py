@@ -179,6 +179,25 @@ class TestCustomerPage(HttpCase, WorkshopCommon):
         openings = communication.event_ids.filtered(lambda event: event.event_type == "opened")
         self.assertEqual(len(openings), 20)
 
+    def test_an_answer_that_failed_on_our_side_asks_the_page_to_keep_it(self):
+        """The page keeps an answer the workshop could not store (retry), but forgets one it refused."""
+        communication = self._send()
+        token = communication._get_token()
+        line = communication.line_ids.filtered(lambda line: line.name == "Brake pads")
+        Communication = type(self.env["repair.customer.communication"])
+        with (
+            patch.object(Communication, "_customer_decide", side_effect=RuntimeError("disk full")),
+            mute_logger("odoo.addons.repair_customer_communication.controllers.customer_page"),
+        ):
+            failed = self.make_jsonrpc_request(
+                f"/workshop/c/{token}/decide", {"line_id": line.id, "decision": "accepted"}
+            )
+        self.assertEqual((failed["ok"], failed.get("retry")), (False, True))
+        self.assertNotIn("disk full", failed["error"])
+        refused = self.make_jsonrpc_request(f"/workshop/c/{token}/decide", {"line_id": line.id, "decision": "bogus"})
+        self.assertFalse(refused["ok"])
+        self.assertFalse(refused.get("retry"))
+
     def test_a_beacon_with_a_bad_token_opens_nothing(self):
         communication = self._send()
         answer = self.make_jsonrpc_request("/workshop/c/" + "0" * 64 + "/opened", {})

@@ -84,7 +84,9 @@ class TestCustomerPageAccessibility(HttpCase, WorkshopCommon):
     def test_the_skip_link_has_its_target(self):
         page = self._page()
         self.assertIn('href="#wrap"', page)
-        self.assertRegex(page, r'<main id="wrap"[^>]*tabindex="-1"')
+        self.assertRegex(page, r'<div id="wrap"[^>]*tabindex="-1"')
+        self.assertEqual(page.count('id="wrap"'), 1)
+        self.assertEqual(page.count("<main"), 1, "one main landmark: Odoo's layout has it")
 
     def test_each_items_answers_are_a_labelled_radio_group_with_icon_and_word(self):
         page = self._page()
@@ -184,3 +186,10 @@ class TestCustomerPagesWithAxe(HttpCase, WorkshopCommon):
                     """,
                     ready="document.readyState === 'complete'",
                 )
+
+    def test_the_header_with_its_language_links_has_no_violation(self):
+        """With French and Dutch active the header shows the language links: checked too, wide and narrow."""
+        for lang in ("fr_FR", "nl_BE"):
+            self.env["res.lang"]._activate_lang(lang)
+        self.browser_size = "1280x800"
+        self._check_with_axe(self.overview._get_token())

@@ -33,11 +33,60 @@ export class WorkshopCustomerOverview extends Interaction {
 
     start() {
         if (this.el.dataset.readonly === "1") {
+            // Answers kept for a page that can no longer be changed cannot be sent: say so, once.
+            if (this.pending.count) {
+                this.pending.clear();
+                this.showResult({ ok: false, error: this.text("kept_dropped") });
+            }
             return;
         }
         window.addEventListener("online", this.onOnline);
         this.registerCleanup(() => window.removeEventListener("online", this.onOnline));
+        // Signing confirms: kept answers go first (Odoo's signature form posts by itself).
+        this.el.addEventListener("click", (ev) => this.onSignClick(ev), { capture: true });
+        this.showKept();
         this.sendPending();
+    }
+
+    /** The page shows what the phone kept (opened again before they were sent), not the server's older choice. */
+    showKept() {
+        for (const [lineId, answer] of Object.entries(this.pending.all())) {
+            const item = this.el.querySelector(`.o_workshop_item[data-line-id="${lineId}"]`);
+            if (!item) {
+                continue;
+            }
+            for (const radio of item.querySelectorAll(".o_workshop_decision")) {
+                radio.checked = radio.value === answer.decision;
+            }
+            const reason = item.querySelector(".o_workshop_reason_select");
+            if (reason) {
+                reason.value = answer.reason || "";
+            }
+            const question = item.querySelector(".o_workshop_question_input");
+            if (question) {
+                question.value = answer.question || "";
+            }
+            item.querySelector(".o_workshop_reason").hidden = answer.decision !== "declined";
+            item.querySelector(".o_workshop_question").hidden = answer.decision !== "contact";
+            this.markItem(lineId, "pending");
+        }
+    }
+
+    async onSignClick(ev) {
+        const button = ev.target.closest(".o_portal_sign_submit");
+        if (!button || this.signing || !this.pending.count) {
+            return;
+        }
+        ev.preventDefault();
+        ev.stopImmediatePropagation();
+        await this.sendPending();
+        if (this.pending.count) {
+            this.showResult({ ok: false, error: this.text("confirm_offline") });
+            return;
+        }
+        this.signing = true; // every answer arrived: sign now
+        button.click();
+        this.signing = false;
     }
 
     /** A sentence of the page, in its language (rendered by the server in .o_workshop_texts). */
@@ -61,13 +110,21 @@ export class WorkshopCustomerOverview extends Interaction {
 
     /** Send what the phone kept (connection back, page opened again). */
     async sendPending() {
+        const answered = await this.waitFor(this.pending.flush());
+        let refused = null;
+        for (const [lineId, result] of answered) {
+            this.markItem(lineId, result.ok ? "saved" : null);
+            if (!result.ok) {
+                refused = result; // shown last: a later success must not hide it
+            } else if (!refused) {
+                this.showResult(result);
+            }
+        }
+        if (refused) {
+            this.showResult(refused);
+        }
         for (const lineId of Object.keys(this.pending.all())) {
             this.markItem(lineId, "pending");
-        }
-        const sent = await this.waitFor(this.pending.flush());
-        for (const [lineId, result] of sent) {
-            this.markItem(lineId, result.ok ? "saved" : null);
-            this.showResult(result);
         }
         this.showOffline();
     }
@@ -98,9 +155,11 @@ export class WorkshopCustomerOverview extends Interaction {
             reason: item.querySelector(".o_workshop_reason_select")?.value || false,
             question: item.querySelector(".o_workshop_question_input")?.value || false,
         };
-        this.markItem(lineId, "pending");
+        this.markItem(lineId, null);
         const result = await this.waitFor(this.pending.submit(lineId, answer));
-        if (result) {
+        if (result === null) {
+            this.markItem(lineId, "pending"); // kept on the phone: sent when the connection returns
+        } else if (result) {
             this.markItem(lineId, result.ok ? "saved" : null);
             this.showResult(result);
         }

@@ -7,29 +7,36 @@
  * JavaScript on purpose (no framework): the page's own script uses it as it is.
  */
 
-/** A request that never reached the workshop (offline, dropped): worth sending again. */
+/** How long an answer may take before the phone keeps it and tries again later. */
+const TIMEOUT_MS = 15000;
+
+/** A request that never reached the workshop (offline, dropped, captive portal, timeout): send it again. */
 export class ConnectionLost extends Error {}
 
-/** JSON-RPC over fetch: the route's result, or ConnectionLost when the network failed. */
+/** JSON-RPC over fetch: the route's result, or ConnectionLost when the answer did not come back. */
 export async function postJson(url, params) {
-    let response;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
     try {
-        response = await fetch(url, {
+        const response = await fetch(url, {
             method: "POST",
             headers: { "Content-Type": "application/json" },
             body: JSON.stringify({ jsonrpc: "2.0", method: "call", id: Date.now(), params }),
+            signal: controller.signal,
         });
-    } catch {
-        throw new ConnectionLost();
+        if (!response.ok) {
+            throw new ConnectionLost(); // a gateway, a proxy or an overloaded server between phone and workshop
+        }
+        const data = await response.json(); // a captive portal's HTML page throws here
+        if (data.error) {
+            return { ok: false, error: data.error.data?.message || data.error.message };
+        }
+        return data.result;
+    } catch (error) {
+        throw error instanceof ConnectionLost ? error : new ConnectionLost();
+    } finally {
+        clearTimeout(timer);
     }
-    if (response.status >= 502 && response.status <= 504) {
-        throw new ConnectionLost(); // a gateway between the phone and the workshop
-    }
-    const data = await response.json();
-    if (data.error) {
-        return { ok: false, error: data.error.data?.message || data.error.message };
-    }
-    return data.result;
 }
 
 export class PendingAnswers {
@@ -40,6 +47,7 @@ export class PendingAnswers {
     constructor(token, send) {
         this.key = `workshop_pending_answers_${token}`;
         this.send = send;
+        this.flushing = null;
     }
 
     all() {
@@ -52,10 +60,6 @@ export class PendingAnswers {
 
     get count() {
         return Object.keys(this.all()).length;
-    }
-
-    has(lineId) {
-        return String(lineId) in this.all();
     }
 
     put(lineId, answer) {
@@ -71,6 +75,10 @@ export class PendingAnswers {
         }
     }
 
+    clear() {
+        this.write({});
+    }
+
     write(all) {
         try {
             if (Object.keys(all).length) {
@@ -84,33 +92,62 @@ export class PendingAnswers {
     }
 
     /**
-     * Send `answer` for `lineId`, keeping it until the workshop has it.
-     * Returns the route's result, or null when the connection is lost (it stays kept).
+     * Send the kept answer of `lineId` as it is now; forget it once the workshop has it,
+     * or refused it for good. Returns the route's result, or null when the connection was
+     * lost or the workshop asks to try again (`retry`): then it stays kept.
      */
-    async submit(lineId, answer) {
-        this.put(lineId, answer);
+    async sendKept(lineId) {
+        const answer = this.all()[lineId];
+        if (!answer) {
+            return undefined; // sent meanwhile by another call
+        }
+        let result;
         try {
-            const result = await this.send(answer);
-            this.drop(lineId, answer);
-            return result;
+            result = await this.send(answer);
         } catch (error) {
             if (error instanceof ConnectionLost) {
                 return null;
             }
             throw error;
         }
+        if (result.retry) {
+            return null;
+        }
+        this.drop(lineId, answer);
+        return result;
     }
 
-    /** Send every kept answer, oldest first; [[lineId, result]] of those sent. Stops at the first lost one. */
-    async flush() {
-        const sent = [];
-        for (const [lineId, answer] of Object.entries(this.all())) {
-            const result = await this.submit(lineId, answer);
+    /** Keep `answer` for `lineId`, then send it (see `sendKept`). */
+    async submit(lineId, answer) {
+        this.put(lineId, answer);
+        return this.sendKept(lineId);
+    }
+
+    /**
+     * Send every kept answer, oldest first, one flush at a time; [[lineId, result]] of
+     * those the workshop answered. Stops at the first one that could not be sent.
+     */
+    flush() {
+        if (!this.flushing) {
+            // Reset once settled (a callback, so never before the assignment, even when nothing is kept).
+            this.flushing = this.sendAll().finally(() => {
+                this.flushing = null;
+            });
+        }
+        return this.flushing;
+    }
+
+    async sendAll() {
+        const answered = [];
+        for (const lineId of Object.keys(this.all())) {
+            const result = await this.sendKept(lineId);
             if (result === null) {
                 break;
             }
-            sent.push([lineId, result]);
+            if (result) {
+                answered.push([lineId, result]);
+            }
         }
-        return sent;
+        return answered;
     }
 }
