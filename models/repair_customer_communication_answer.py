@@ -331,15 +331,7 @@ class RepairCustomerCommunication(models.Model):
                     text=MAX_REMARK_LENGTH,
                 )
             )
-        quota = self._upload_quota_left()
-        if not quota["remarks"]:
-            raise UserError(
-                self.env._(
-                    "You have sent the %(count)s remarks this page takes: please call the workshop.",
-                    count=MAX_REMARKS,
-                )
-            )
-        return self._add_customer_remark(subject, body, self._check_remark_files(files, quota))
+        return self._add_customer_remark(subject, body, self._check_remark_files(files, self._remark_quota_left()))
 
     @api.model
     def _check_upload_request(self, token, content_length):
@@ -351,17 +343,8 @@ class RepairCustomerCommunication(models.Model):
         """
         if not isinstance(token, str):
             raise UserError(self._invalid_link_message())
-        communication = self._open_link(token, kind=("overview", "checkin"))
-        if communication.state == "superseded" or not communication._is_answerable():
-            raise UserError(self.env._("Your answer was already sent: this overview can no longer be changed."))
-        quota = communication._upload_quota_left()
-        if not quota["remarks"]:
-            raise UserError(
-                self.env._(
-                    "You have sent the %(count)s remarks this page takes: please call the workshop.",
-                    count=MAX_REMARKS,
-                )
-            )
+        communication = self._open_for_answer(token, kind=("overview", "checkin"))
+        quota = communication._remark_quota_left()
         allowed = min(MAX_REMARK_REQUEST, quota["bytes"] + MAX_REMARK_REQUEST - MAX_REMARK_FILES * MAX_FILE_SIZE)
         if content_length and content_length > allowed:
             raise RequestEntityTooLarge()  # answered with the customer's sentence (ir.http)
@@ -378,6 +361,18 @@ class RepairCustomerCommunication(models.Model):
             count=MAX_REMARK_FILES,
             mb=MAX_FILE_SIZE // (1024 * 1024),
         )
+
+    def _remark_quota_left(self):
+        """What this page still takes (see `_upload_quota_left`), refusing at once when no remark is left."""
+        quota = self._upload_quota_left()
+        if not quota["remarks"]:
+            raise UserError(
+                self.env._(
+                    "You have sent the %(count)s remarks this page takes: please call the workshop.",
+                    count=MAX_REMARKS,
+                )
+            )
+        return quota
 
     def _upload_quota_left(self):
         """What this page may still receive: remarks, files and bytes (``remarks``, ``files``, ``bytes``)."""
