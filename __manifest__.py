@@ -46,9 +46,11 @@
         "web.assets_backend": [
             "repair_customer_communication/static/src/fields/**/*",
         ],
-        "web.assets_frontend": [
-            "repair_customer_communication/static/src/interactions/**/*",
-            "repair_customer_communication/static/src/scss/**/*",
+        # The customer pages' only script: Odoo's module loader and the page's plain JavaScript
+        # (its CSS is inlined by the page's layout, see tools/customer_page_stylesheet.py).
+        "repair_customer_communication.customer_page": [
+            "web/static/src/module_loader.js",
+            "repair_customer_communication/static/src/customer_page/**/*.js",
         ],
         "web.assets_tests": [
             "repair_customer_communication/static/tests/tours/**/*",

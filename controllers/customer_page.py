@@ -1,4 +1,7 @@
+import gzip
 import logging
+
+from werkzeug.http import parse_accept_header
 
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError
@@ -14,7 +17,6 @@ _logger = logging.getLogger(__name__)
 
 # Pixels of an item photo's thumbnail: twice the 96 x 72 px it is shown at.
 PHOTO_THUMBNAIL = (192, 144)
-DECISION_ICONS = {"accepted": "fa-check", "declined": "fa-times", "contact": "fa-phone", "disagree": "fa-ban"}
 
 
 class WorkshopCustomerPage(http.Controller):
@@ -138,14 +140,13 @@ class WorkshopCustomerPage(http.Controller):
 
     @http.route("/workshop/c/<string:token>/sign", type="jsonrpc", auth="public", methods=["POST"])
     def sign(self, token, name=None, signature=None, **kwargs):
-        """Confirm with a signature (Odoo's portal signature form posts here, and reads its own answer shape)."""
-        answer = self._answer(
+        """Confirm with a signature: the signer's name and the signature pad's PNG (base64)."""
+        return self._answer(
             token,
             lambda communication: communication._customer_sign(name, signature, **self._client_info()),
             kind=("overview", "checkin"),
             lock="nowait",
         )
-        return {"force_refresh": True} if answer["ok"] else {"error": answer["error"]}
 
     @http.route("/workshop/c/<string:token>/conditions", type="jsonrpc", auth="public", methods=["POST"])
     def conditions(self, token, accepted=False, **kwargs):
@@ -305,9 +306,7 @@ class WorkshopCustomerPage(http.Controller):
             "preview": preview,
             "outdated_from": outdated_from,
         }
-        response = request.render("repair_customer_communication.customer_overview_page", values)
-        set_customer_headers(response.headers)
-        return response
+        return self._page_response("repair_customer_communication.customer_overview_page", values)
 
     def _selection_labels(self, communication):
         """Categories, answers and decline reasons, translated into the language `communication` is read in."""
@@ -323,8 +322,6 @@ class WorkshopCustomerPage(http.Controller):
                 "disagree": env._("I don't agree"),
             },
             "decline_reasons": fields_["decline_reason"]._description_selection(env),
-            # Each answer has its icon beside its word: colour is never the only signal.
-            "decision_icons": DECISION_ICONS,
             # Photos Odoo can shrink to a thumbnail (the others, HEIC, show as a link).
             "thumbnail_types": DECODED_IMAGE_TYPES,
         }
@@ -332,9 +329,7 @@ class WorkshopCustomerPage(http.Controller):
     def _render_report_page(self, communication, lang=None):
         languages = self._set_page_language(communication, lang)
         values = self._page_layout_values(communication, languages)
-        response = request.render("repair_customer_communication.customer_report_page", values)
-        set_customer_headers(response.headers)
-        return response
+        return self._page_response("repair_customer_communication.customer_report_page", values)
 
     def _render_checkin_page(self, communication, lang=None):
         languages = self._set_page_language(communication, lang)
@@ -352,7 +347,21 @@ class WorkshopCustomerPage(http.Controller):
             "preview": False,
             "summary": communication._customer_summary(),
         }
-        response = request.render("repair_customer_communication.customer_checkin_page", values)
+        return self._page_response("repair_customer_communication.customer_checkin_page", values)
+
+    def _page_response(self, template, values, status=200):
+        """A customer page, rendered now, with the customer routes' headers; gzipped when the browser takes it.
+
+        Why by hand: Odoo leaves compressing to the proxy in front of it, which a workshop's
+        server often lacks; the page is read on mobile data, where its ~60 KB of HTML
+        (~10 KB gzipped) is what the phone waits for before the first paint.
+        """
+        response = request.render(template, values, status=status)
+        response.flatten()
+        if parse_accept_header(request.httprequest.headers.get("Accept-Encoding"))["gzip"]:
+            response.set_data(gzip.compress(response.get_data(), compresslevel=6))
+            response.headers["Content-Encoding"] = "gzip"
+        response.headers["Vary"] = "Accept-Encoding"
         set_customer_headers(response.headers)
         return response
 
@@ -362,6 +371,4 @@ class WorkshopCustomerPage(http.Controller):
         lang = request.env["repair.customer.communication"]._active_page_lang(request.httprequest.args.get("lang"))
         if lang:
             request.update_context(lang=lang)
-        response = request.render("repair_customer_communication.customer_link_invalid_page", {}, status=404)
-        set_customer_headers(response.headers)
-        return response
+        return self._page_response("repair_customer_communication.customer_link_invalid_page", {}, status=404)

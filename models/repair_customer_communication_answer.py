@@ -12,6 +12,7 @@ from odoo.http import request
 from odoo.tools import email_normalize
 from odoo.tools.mimetypes import guess_mimetype
 
+from ..tools.customer_page_stylesheet import customer_page_stylesheet
 from .repair_customer_communication_line import DECLINE_REASONS
 
 # Loads of a page by one browser within this time are one visit: one opening in the log.
@@ -131,6 +132,11 @@ class RepairCustomerCommunication(models.Model):
         lang = self._active_page_lang(request.httprequest.args.get("lang"), prefer=own) or self._active_page_lang(own)
         if lang and lang != request.env.lang:
             request.update_context(lang=lang)
+
+    @api.model
+    def _customer_page_stylesheet(self):
+        """The customer pages' CSS, inlined by their layout (see tools/customer_page_stylesheet.py)."""
+        return customer_page_stylesheet()
 
     @api.model
     def _active_page_lang(self, asked, prefer=None):

@@ -3,6 +3,7 @@ import phonenumbers
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
+from odoo.tools import SQL
 
 from ..tools.search_normalize import compact, fold, phone_digit_variants
 
@@ -84,6 +85,12 @@ class ResPartner(models.Model):
     workshop_vehicle_count = fields.Integer(compute="_compute_workshop_vehicle_ids", string="Vehicle count")
     workshop_order_ids = fields.Many2many("repair.order", compute="_compute_workshop_order_ids", string="Work orders")
     workshop_order_count = fields.Integer(compute="_compute_workshop_order_ids", string="Work order count")
+    is_workshop_customer = fields.Boolean(
+        "Workshop customer",
+        compute="_compute_is_workshop_customer",
+        search="_search_is_workshop_customer",
+        help="Drives, owns or leases a vehicle, or has a work order, of the current locations.",
+    )
 
     # ------------------------------------------------------------------
     # Compute
@@ -152,6 +159,32 @@ class ResPartner(models.Model):
             )
             partner.workshop_order_ids = mine
             partner.workshop_order_count = len(mine)
+
+    def _compute_is_workshop_customer(self):
+        customers = self.with_context(active_test=False).search(
+            [("id", "in", self.ids), ("is_workshop_customer", "=", True)]
+        )
+        for partner in self:
+            partner.is_workshop_customer = partner in customers
+
+    def _search_is_workshop_customer(self, operator, value):
+        """The people on the vehicles and work orders of the current locations, as sub-selects of one query.
+
+        Who is a customer is not a secret: the vehicles and orders are read without record rules, but
+        only those of the companies the user works in (shared vehicles included).
+        """
+        if operator != "in":
+            return NotImplemented
+        companies = self.env.companies.ids
+        Vehicle = self.env["fleet.vehicle"].sudo().with_context(active_test=True)
+        Order = self.env["repair.order"].sudo()
+        people = [(Vehicle, [*companies, False], fname) for fname in ("driver_id", "owner_id", "leasing_company_id")]
+        people += [(Order, companies, fname) for fname in ("partner_id", "driver_id", "owner_id", "contractor_id")]
+        domains = []
+        for model, company_ids, fname in people:
+            query = model._search([("company_id", "in", company_ids), (fname, "!=", False)])
+            domains.append(Domain("id", "in", query.subselect(SQL.identifier(query.table, fname))))
+        return Domain.OR(domains)
 
     def _search_customer_search(self, operator, value):
         """Name, e-mail, DMS number, phone in any format or licence plate.

@@ -84,9 +84,9 @@ class TestCustomerPageAccessibility(HttpCase, WorkshopCommon):
     def test_the_skip_link_has_its_target(self):
         page = self._page()
         self.assertIn('href="#wrap"', page)
-        self.assertRegex(page, r'<div id="wrap"[^>]*tabindex="-1"')
+        self.assertRegex(page, r'<main id="wrap"[^>]*tabindex="-1"')
         self.assertEqual(page.count('id="wrap"'), 1)
-        self.assertEqual(page.count("<main"), 1, "one main landmark: Odoo's layout has it")
+        self.assertEqual(page.count("<main"), 1, "one main landmark")
 
     def test_each_items_answers_are_a_labelled_radio_group_with_icon_and_word(self):
         page = self._page()
@@ -101,7 +101,8 @@ class TestCustomerPageAccessibility(HttpCase, WorkshopCommon):
         self.assertGreaterEqual(len(radios), 2)
         for radio in radios:
             label = re.search(rf'<label[^>]*for="{radio}"[^>]*>(.*?)</label>', group, re.S).group(1)
-            self.assertRegex(label, r'<i aria-hidden="true" class="fa fa-[a-z-]+ me-1"')
+            icon = r'<svg class="o_workshop_icon me-1" aria-hidden="true"><use href="#workshop-icon-[a-z]+"></use></svg>'
+            self.assertRegex(label, icon)
             self.assertTrue(re.sub(r"<[^>]+>", "", label).strip(), "each answer has its word")
 
     def test_the_page_declares_its_language(self):

@@ -158,7 +158,7 @@ class TestLinkHardening(MockEmail, SMSCase, HttpCase, WorkshopCommon):
         page = self.url_open(f"/workshop/c/{overview._get_token()}")
         self.assertEqual(page.status_code, 200)
         self.assertIn('data-readonly="1"', page.text, "the page is read-only for staff")
-        self.assertNotIn("o_workshop_confirm", page.text)
+        self.assertNotRegex(page.text, r'class="[^"]*\bo_workshop_confirm\b', "no button to confirm")
 
     # ------------------------------------------------------------------
     # 10: headers
