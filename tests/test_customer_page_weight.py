@@ -2,7 +2,6 @@ import re
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
-
 from odoo.tests import HttpCase, tagged
 from odoo.tools import config
 
