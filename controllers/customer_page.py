@@ -52,7 +52,7 @@ class WorkshopCustomerPage(http.Controller):
         communication = request.env["repair.customer.communication"]._find_by_token(token)
         shown = communication._version_shown() if communication else communication
         if not shown or shown.kind != "report":
-            return self._invalid_link_page()
+            return self._invalid_link_page(status=404)  # no file behind this link
         content = shown._render_repair_report()
         filename = f"{communication.order_id.name.replace('/', '-')}.pdf"
         headers = [
@@ -365,10 +365,13 @@ class WorkshopCustomerPage(http.Controller):
         set_customer_headers(response.headers)
         return response
 
-    def _invalid_link_page(self):
+    def _invalid_link_page(self, status=200):
         """The one page of every link that opens nothing: in the language asked (``?lang=``) only, never the
-        link's own, so that it says nothing of whose link it was."""
+        link's own, so that it says nothing of whose link it was.
+
+        A page answers 200, not 404: a phone's browser logs a 404 page as an error, and nothing else reads it
+        (the page is never indexed nor cached, and says the same for every link that opens nothing)."""
         lang = request.env["repair.customer.communication"]._active_page_lang(request.httprequest.args.get("lang"))
         if lang:
             request.update_context(lang=lang)
-        return self._page_response("repair_customer_communication.customer_link_invalid_page", {}, status=404)
+        return self._page_response("repair_customer_communication.customer_link_invalid_page", {}, status=status)
