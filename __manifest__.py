@@ -39,6 +39,8 @@
         "demo/res_partner_demo.xml",
         "demo/fleet_vehicle_demo.xml",
         "demo/repair_order_demo.xml",
+        "demo/ir_attachment_demo.xml",
+        "demo/repair_customer_communication_demo.xml",
         "demo/repair_checkin_service_demo.xml",
         "demo/repair_checkin_demo.xml",
     ],

@@ -296,13 +296,22 @@ class WorkshopCustomerPage(http.Controller):
         languages = self._set_page_language(communication, lang)
         values = self._page_layout_values(communication, languages, preview=preview)
         communication = values["communication"]
-        values |= {
-            "groups": communication._lines_by_category(),
+        # Staff signed in see a customer's link read-only: they answer nothing in the customer's place.
+        readonly = preview or not communication._is_answerable() or request.env.user._is_internal()
+        item_values = {
+            "token": values["token"],
+            "readonly": readonly,
+            "show_prices": communication.show_prices,
+            "currency": communication.currency_id,
             # Selection labels in the page's language (the constants hold the English source).
             **self._selection_labels(communication),
-            "summary": communication._customer_summary(),
-            # Staff signed in see a customer's link read-only: they answer nothing in the customer's place.
-            "readonly": preview or not communication._is_answerable() or request.env.user._is_internal(),
+        }
+        # The items and the summary, kept once rendered for this reader of this state of the overview.
+        sections = communication._customer_page_sections((request.env.lang, values["token"], readonly), item_values)
+        values |= {
+            "sections": sections,
+            "summary": sections["summary"],
+            "readonly": readonly,
             "preview": preview,
             "outdated_from": outdated_from,
         }
@@ -310,7 +319,7 @@ class WorkshopCustomerPage(http.Controller):
 
     def _selection_labels(self, communication):
         """Categories, answers and decline reasons, translated into the language `communication` is read in."""
-        fields_ = communication.line_ids._fields
+        fields_ = communication.env["repair.customer.communication.line"]._fields
         env = communication.env
         return {
             "categories": dict(fields_["category"]._description_selection(env)),

@@ -15,6 +15,7 @@ from . import repair_customer_agreement_acceptance
 from . import repair_customer_communication
 from . import repair_customer_communication_answer
 from . import repair_customer_communication_line
+from . import repair_customer_communication_page
 from . import repair_customer_event
 from . import repair_customer_remark
 from . import repair_order

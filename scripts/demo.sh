@@ -43,8 +43,9 @@ cat >&2 <<EOT
                 mechanic / mechanic     (mechanic)
 $LINKS
 
- Outgoing e-mail is caught by a local SMTP sink: one .eml file per message in
-   .local/mail/
+ Outgoing e-mail is caught by a local SMTP sink, one .eml file per message:
+   .local/mail/        the workshop's messages (to customers, about work orders)
+   .local/mail/odoo/   Odoo's own notifications about its demo data (activities, meetings)
 ================================================================================
 
 EOT

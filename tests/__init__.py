@@ -5,6 +5,8 @@ from . import test_customer_page_language
 from . import test_customer_page_accessibility
 from . import test_customer_uploads
 from . import test_customer_page_queries
+from . import test_customer_page_kept_items
+from . import test_customer_page_weight
 from . import test_customer_message_queue
 from . import test_migration_checkin_rule
 from . import test_company_settings
@@ -15,6 +17,7 @@ from . import test_concurrent_answers
 from . import test_contact_points
 from . import test_customer_search
 from . import test_demo_data
+from . import test_demo_mail_sink
 from . import test_multi_company
 from . import test_notification_delivery
 from . import test_notification_demo_scenario

@@ -1,4 +1,7 @@
+from lxml import etree
+
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import WorkshopCommon
 
@@ -78,3 +81,51 @@ class TestDemoData(WorkshopCommon):
                 english = service.with_context(lang="en_US")
                 self.assertNotEqual(service.name, english.name, f"{english.name}: no {lang} name")
                 self.assertNotEqual(service.description, english.description, f"{english.name}: no {lang} text")
+
+    def test_demo_items_carry_photos_and_a_video(self):
+        """The findings the customers decide on show the mechanics' photos, and one a video."""
+        ref = self.env.ref
+        if not ref(f"{MODULE}.demo_repair_order_01", raise_if_not_found=False):
+            self.skipTest("database installed without demo data")
+        pads = ref(f"{MODULE}.demo_repair_order_01_item_05")
+        tyres = ref(f"{MODULE}.demo_repair_order_01_item_06")
+        dutch_brakes = ref(f"{MODULE}.demo_repair_order_02_item_04")
+        shock = ref(f"{MODULE}.demo_repair_order_12_item_07")
+        for item in pads | tyres | dutch_brakes:
+            self.assertEqual(item.attachment_ids.mapped("mimetype"), ["image/jpeg"], item.name)
+        self.assertEqual(sorted(shock.attachment_ids.mapped("mimetype")), ["image/jpeg", "video/mp4"])
+        photos = (pads | tyres | dutch_brakes | shock).attachment_ids
+        for photo in photos:
+            self.assertTrue(photo.raw, photo.name)
+            self.assertLess(len(photo.raw), 300_000, f"{photo.name}: a demo file stays small")
+            if photo.mimetype == "image/jpeg":
+                self.assertTrue(photo.raw.startswith(b"\xff\xd8"), f"{photo.name} is a JPEG")
+        # The customers see them on the overview they were sent, in their language.
+        for order_ref, lang, item in (("01", "fr_FR", pads), ("02", "nl_BE", dutch_brakes), ("12", "en_US", shock)):
+            overview = ref(f"{MODULE}.demo_repair_order_{order_ref}").last_overview_id
+            self.assertEqual(overview.lang, lang)
+            self.assertIn(item, overview.line_ids.work_item_id)
+            self.assertTrue(overview.sudo().customer_url)
+
+    def test_customers_menu_opens_on_the_workshops_customers(self):
+        """Repairs > Customers lists the garage's customers, not Odoo's generic demo contacts."""
+        ref = self.env.ref
+        if not ref(f"{MODULE}.demo_repair_order_01", raise_if_not_found=False):
+            self.skipTest("database installed without demo data")
+        action = ref(f"{MODULE}.action_workshop_customers")
+        context = safe_eval(action.context)
+        self.assertTrue(context.get("search_default_workshop_customers"))
+        arch = etree.fromstring(action.search_view_id.arch)
+        (default_filter,) = arch.xpath("//filter[@name='workshop_customers']")
+        domain = safe_eval(default_filter.get("domain"))
+        garage = ref(f"{MODULE}.demo_company_garage")
+        listed = self.env["res.partner"].with_context(allowed_company_ids=garage.ids).search(domain)
+        workshop = self._demo_records("res.partner").filtered(lambda p: p.workshop_vehicle_ids or p.workshop_order_ids)
+        self.assertTrue(workshop)
+        self.assertEqual(workshop - listed, self.env["res.partner"], "every customer with a car or an order is listed")
+        self.assertIn(ref(f"{MODULE}.demo_partner_emily_carter"), listed)
+        self.assertIn(ref(f"{MODULE}.demo_partner_fleetwise"), listed)
+        for xmlid in ("base.res_partner_1", "base.res_partner_12", "base.res_partner_4", "base.partner_demo"):
+            partner = ref(xmlid, raise_if_not_found=False)
+            if partner:
+                self.assertNotIn(partner, listed, f"{partner.name} is one of Odoo's demo contacts")

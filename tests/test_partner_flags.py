@@ -100,3 +100,34 @@ class TestPartnerFlags(WorkshopCommon):
         # The filter of the processed view (what the web client receives) is the same.
         processed = self.env["res.partner"].get_views([(search_view.id, "search")])["views"]["search"]["arch"]
         self.assertTrue(etree.fromstring(processed).xpath("//filter[@name='leasing']"))
+
+    def test_workshop_customers_filter(self):
+        """The customers list opens on the people with a vehicle or a work order of the current location."""
+        action = self.env.ref("repair_customer_communication.action_workshop_customers")
+        self.assertTrue(safe_eval(action.context).get("search_default_workshop_customers"))
+        arch = etree.fromstring(action.search_view_id.arch)
+        (workshop_filter,) = arch.xpath("//filter[@name='workshop_customers']")
+        domain = safe_eval(workshop_filter.get("domain"))
+        only_order = self.env["res.partner"].create({"name": "Walk-in With Order"})
+        self._create_order(self.company_a, partner_id=only_order.id)
+        location_b = self.env["res.partner"].create({"name": "Customer Of Garage B"})
+        self._create_order(self.company_b, partner_id=location_b.id)
+        contact = self.env["res.partner"].create({"name": "Supplier Contact"})
+        everyone = self.emile | self.owner | self.leasing | self.other_customer | only_order | location_b | contact
+        partners_a = self.env["res.partner"].with_context(allowed_company_ids=self.company_a.ids)
+        self.env.flush_all()
+        self.assertEqual(partners_a.env.companies, self.company_a)  # read once, as any request does
+        with self.assertQueryCount(1):
+            found = partners_a.search([("id", "in", everyone.ids), *domain])
+        # Driver, owner and leasing company of a vehicle, a vehicle's only driver, an order's customer.
+        self.assertEqual(found, self.emile | self.owner | self.leasing | self.other_customer | only_order)
+        partners_b = self.env["res.partner"].with_context(allowed_company_ids=self.company_b.ids)
+        self.assertEqual(partners_b.search([("id", "in", everyone.ids), *domain]), location_b)
+        # The filter can be removed, or turned around.
+        self.assertEqual(
+            partners_a.search([("id", "in", everyone.ids), ("is_workshop_customer", "=", False)]), location_b | contact
+        )
+        self.assertEqual(partners_a.browse(everyone.ids).filtered("is_workshop_customer"), found)
+        # A vehicle that leaves the workshop (archived) no longer makes its driver a customer.
+        self.vehicle_private.active = False
+        self.assertNotIn(self.other_customer, partners_a.search([("id", "in", everyone.ids), *domain]))
