@@ -12,6 +12,7 @@ from . import test_migration_checkin_rule
 from . import test_company_settings
 from . import test_checkin
 from . import test_checkin_tours
+from . import test_customer_language_tours
 from . import test_communication_delivery
 from . import test_concurrent_answers
 from . import test_contact_points
