@@ -112,4 +112,3 @@ class TestCustomerPageKeptItems(HttpCase, WorkshopCommon):
         page, __ = self._open()
         self.assertIn(question, self._item(page, self.pads))
         self.assertNotRegex(self._item(page, self.pads), r">\n {8,}<", "no template indentation left")
-
