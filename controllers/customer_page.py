@@ -298,16 +298,8 @@ class WorkshopCustomerPage(http.Controller):
         communication = values["communication"]
         # Staff signed in see a customer's link read-only: they answer nothing in the customer's place.
         readonly = preview or not communication._is_answerable() or request.env.user._is_internal()
-        item_values = {
-            "token": values["token"],
-            "readonly": readonly,
-            "show_prices": communication.show_prices,
-            "currency": communication.currency_id,
-            # Selection labels in the page's language (the constants hold the English source).
-            **self._selection_labels(communication),
-        }
         # The items and the summary, kept once rendered for this reader of this state of the overview.
-        sections = communication._customer_page_sections((request.env.lang, values["token"], readonly), item_values)
+        sections = communication._customer_page_sections(values["token"], readonly)
         values |= {
             "sections": sections,
             "summary": sections["summary"],
@@ -316,24 +308,6 @@ class WorkshopCustomerPage(http.Controller):
             "outdated_from": outdated_from,
         }
         return self._page_response("repair_customer_communication.customer_overview_page", values)
-
-    def _selection_labels(self, communication):
-        """Categories, answers and decline reasons, translated into the language `communication` is read in."""
-        fields_ = communication.env["repair.customer.communication.line"]._fields
-        env = communication.env
-        return {
-            "categories": dict(fields_["category"]._description_selection(env)),
-            # The customer answers in the first person; the selection's labels describe them to staff.
-            "decisions": {
-                "accepted": env._("Yes, do it"),
-                "declined": env._("No, thanks"),
-                "contact": env._("Call me about it"),
-                "disagree": env._("I don't agree"),
-            },
-            "decline_reasons": fields_["decline_reason"]._description_selection(env),
-            # Photos Odoo can shrink to a thumbnail (the others, HEIC, show as a link).
-            "thumbnail_types": DECODED_IMAGE_TYPES,
-        }
 
     def _render_report_page(self, communication, lang=None):
         languages = self._set_page_language(communication, lang)

@@ -5,6 +5,8 @@ from markupsafe import Markup
 from odoo import models, tools
 from odoo.tools import SQL
 
+from .repair_customer_communication_answer import DECODED_IMAGE_TYPES
+
 # The templates' indentation (a quarter of an overview's HTML), but never what a customer typed in a textarea.
 INDENTATION = re.compile(r"(<textarea\b.*?</textarea>)|\n\s+", re.S)
 
@@ -18,38 +20,69 @@ class RepairCustomerCommunication(models.Model):
 
     _inherit = "repair.customer.communication"
 
-    def _customer_page_sections(self, reader_key, values):
-        """The items by category and the summary's lists (HTML), and `_customer_summary()`, of this overview:
-        ``{"items": ..., "summary_lists": ..., "summary": ...}``.
+    def _customer_page_sections(self, token, readonly):
+        """The items by category and the summary's lists (HTML), and `_customer_summary()`, of this overview
+        as `token`'s page shows it in the current language: ``{"items", "summary_lists", "summary"}``.
 
-        Why by hand: Odoo 19 has no ``t-cache``, and a page loaded again spends nearly
-        all its time rendering items that did not change: an overview of 300 items took
-        four times as long as one of 10. Kept in Odoo's ``templates.cached_values``
-        registry cache, where Odoo keeps its rendered website pages (cleared whenever
-        templates, translations or access rules change), under the overview's state
-        (`_customer_page_state`) and its reader (language, link, read-only).
-
-        :param tuple reader_key: what, besides the overview, the rendering depends on
-        :param dict values: the item templates' values (labels, link token, read-only)
+        Why by hand: Odoo 19 has no ``t-cache``, and a page loaded again spends nearly all
+        its time rendering items that did not change: an overview of 300 items took four
+        times as long as one of 10. Each reader of an overview (language, link, read-only)
+        has one place in Odoo's ``templates.cached_values`` registry cache, where Odoo keeps
+        its rendered website pages (cleared whenever templates, translations or access rules
+        change); it holds the rendering of the overview's latest state only
+        (`_customer_page_state`), replaced when that state changes.
         """
         self.ensure_one()
-        return self._customer_page_sections_kept((self.id, self._customer_page_state(), reader_key), values)
+        state = (self._customer_page_state(), self.show_prices, self.currency_id.id)
+        kept = self._customer_page_kept(self.id, self.env.lang, token, readonly)
+        rendering = kept.get("rendering")
+        if not rendering or rendering[0] != state:
+            rendering = (state, self._render_customer_page_sections(token, readonly))
+            kept["rendering"] = rendering  # one assignment: a concurrent request reads the old or the new one
+        return rendering[1]
 
-    @tools.ormcache("key", cache="templates.cached_values")
-    def _customer_page_sections_kept(self, key, values):
+    @tools.ormcache("communication_id", "lang", "token", "readonly", cache="templates.cached_values")
+    def _customer_page_kept(self, communication_id, lang, token, readonly):
+        """The place where one reader's rendering of an overview is kept (see `_customer_page_sections`)."""
+        return {}
+
+    def _render_customer_page_sections(self, token, readonly):
         qweb = self.env["ir.qweb"]
         summary = self._customer_summary()
+        values = {
+            "token": token,
+            "readonly": readonly,
+            "show_prices": self.show_prices,
+            "currency": self.currency_id,
+            "groups": self._lines_by_category(),
+            **self._customer_page_labels(),
+        }
         return {
             "items": _without_indentation(
-                qweb._render(
-                    "repair_customer_communication.customer_overview_items",
-                    {**values, "groups": self._lines_by_category()},
-                )
+                qweb._render("repair_customer_communication.customer_overview_items", values)
             ),
             "summary_lists": _without_indentation(
                 qweb._render("repair_customer_communication.customer_overview_summary_lists", {"summary": summary})
             ),
             "summary": summary,
+        }
+
+    def _customer_page_labels(self):
+        """Categories, answers and decline reasons, in the language the overview is read in."""
+        fields_ = self.env["repair.customer.communication.line"]._fields
+        env = self.env
+        return {
+            "categories": dict(fields_["category"]._description_selection(env)),
+            # The customer answers in the first person; the selection's labels describe them to staff.
+            "decisions": {
+                "accepted": env._("Yes, do it"),
+                "declined": env._("No, thanks"),
+                "contact": env._("Call me about it"),
+                "disagree": env._("I don't agree"),
+            },
+            "decline_reasons": fields_["decline_reason"]._description_selection(env),
+            # Photos Odoo can shrink to a thumbnail (the others, HEIC, show as a link).
+            "thumbnail_types": DECODED_IMAGE_TYPES,
         }
 
     def _customer_page_state(self):

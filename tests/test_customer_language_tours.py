@@ -1,4 +1,8 @@
+import base64
+import io
 from datetime import datetime, timedelta
+
+from PIL import Image
 
 from odoo.tests import HttpCase, tagged
 
@@ -35,12 +39,19 @@ class TestCustomerLanguageTours(HttpCase, WorkshopCommon):
         order = self._create_customer_order([("Brake pads", "necessary", 200.0), ("Wiper blades", "recommended", 30.0)])
         overview = self._send_overview(order)
         self.start_tour(f"/workshop/c/{overview._get_token()}", "repair_customer_communication_customer_signs_fr")
-        self.assertEqual(overview.state, "confirmed")
         self.assertEqual(overview.signed_by, "Émile Dupré")
-        self.assertTrue(overview.signature, "the drawn signature was kept")
         self.assertTrue(overview.acceptance_ids, "the conditions accepted on the page")
         answers = {line.name: line.decision for line in overview.line_ids}
         self.assertEqual(answers, {"Brake pads": "accepted", "Wiper blades": "declined"})
+        # The drawn stroke (from 10 % to 90 % of the box), not the typed name (centred, narrower).
+        ink = Image.open(io.BytesIO(base64.b64decode(overview.signature))).convert("RGBA").getchannel("A").getbbox()
+        width, height = Image.open(io.BytesIO(base64.b64decode(overview.signature))).size
+        self.assertLess(ink[0], width * 0.15, ink)
+        self.assertGreater(ink[2], width * 0.85, ink)
+        self.assertAlmostEqual(width / height, 3, delta=0.2, msg="kept as wide as it was drawn")
+        # Then "I changed my mind": open again, once.
+        self.assertEqual(overview.state, "opened")
+        self.assertTrue(overview.reopened)
 
     def test_a_dutch_driver_checks_in(self):
         self.emile.lang = "nl_BE"

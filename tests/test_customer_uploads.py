@@ -90,6 +90,16 @@ class TestCustomerUploads(HttpCase, WorkshopCommon):
     # Content
     # ------------------------------------------------------------------
 
+    def test_a_first_visitor_sends_a_remark_with_the_pages_own_token(self):
+        """No Odoo session before the link: the page's form carries the token its remark is posted with."""
+        self.opener.cookies.set("session_id", None)  # a new visitor
+        token = self.communication._get_token()
+        page = self.url_open(f"/workshop/c/{token}").text
+        csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
+        response = self.url_open(f"/workshop/c/{token}/remark", data={"subject": "Rattle", "csrf_token": csrf})
+        self.assertTrue(response.json()["ok"], response.text)
+        self.assertEqual(self.communication.remark_ids.subject, "Rattle")
+
     def test_videos_and_heic_photos_are_recognised_by_their_content(self):
         files = [
             ("files", ("clip.mp4", self.MP4)),

@@ -7,6 +7,7 @@ the HTML instead.
 """
 
 import functools
+import re
 
 from markupsafe import Markup
 
@@ -17,16 +18,7 @@ STYLESHEET = "repair_customer_communication/static/src/customer_page/customer_pa
 
 @functools.cache
 def customer_page_stylesheet():
-    """The CSS as markup for a <style> element (comments and line breaks left out)."""
+    """The CSS as markup for a <style> element: comments left out, each run of white space one space."""
     with file_open(STYLESHEET) as css:
-        text = css.read()
-    lines = []
-    in_comment = False
-    for line in text.splitlines():
-        stripped = line.strip()
-        if in_comment or stripped.startswith("/*"):
-            in_comment = not stripped.endswith("*/")
-            continue
-        if stripped:
-            lines.append(stripped)
-    return Markup("".join(lines))
+        text = re.sub(r"/\*.*?\*/", "", css.read(), flags=re.S)
+    return Markup(" ".join(text.split()))

@@ -68,12 +68,28 @@ class SignaturePad {
         this.context = this.canvas.getContext("2d");
         this.drawn = false;
         this.last = null;
+        this.fit();
+        // A new width (a phone turned) gives a new box: the drawing starts again.
+        window.addEventListener("resize", () => {
+            if (Math.round(this.canvas.getBoundingClientRect().width * this.scale) !== this.canvas.width) {
+                this.fit();
+            }
+        });
         this.canvas.addEventListener("pointerdown", (ev) => this.start(ev));
         this.canvas.addEventListener("pointermove", (ev) => this.move(ev));
         for (const type of ["pointerup", "pointercancel", "pointerleave"]) {
             this.canvas.addEventListener(type, () => (this.last = null));
         }
         el.querySelector(".o_workshop_signature_clear").addEventListener("click", () => this.clear());
+    }
+
+    /** The canvas as many pixels as its box shows (sharp on any screen), the ink as wide on every phone. */
+    fit() {
+        this.scale = window.devicePixelRatio || 1;
+        const box = this.canvas.getBoundingClientRect();
+        this.canvas.width = Math.max(1, Math.round(box.width * this.scale));
+        this.canvas.height = Math.max(1, Math.round(box.height * this.scale));
+        this.drawn = false;
     }
 
     point(ev) {
@@ -97,7 +113,7 @@ class SignaturePad {
         const next = this.point(ev);
         const context = this.context;
         context.strokeStyle = "#111";
-        context.lineWidth = 3;
+        context.lineWidth = 2.5 * this.scale;
         context.lineCap = "round";
         context.beginPath();
         context.moveTo(...this.last);
@@ -125,10 +141,11 @@ class SignaturePad {
             this.clear();
             const context = this.context;
             context.fillStyle = "#111";
-            context.font = 'italic 56px "Segoe Script", "Brush Script MT", cursive';
+            const size = Math.round(this.canvas.height * 0.35);
+            context.font = `italic ${size}px "Segoe Script", "Brush Script MT", cursive`;
             context.textAlign = "center";
             context.textBaseline = "middle";
-            context.fillText(this.name, this.canvas.width / 2, this.canvas.height / 2, this.canvas.width - 40);
+            context.fillText(this.name, this.canvas.width / 2, this.canvas.height / 2, this.canvas.width * 0.9);
         }
         return this.canvas.toDataURL("image/png").split(",")[1];
     }
@@ -146,7 +163,19 @@ class CustomerAnswers {
         this.pending = new PendingAnswers(this.token, (answer) => postJson(this.url("decide"), answer));
     }
 
+    /** Run `handler(ev, target)` on `type` events of the page's elements matching `selector`. */
+    on(type, selector, handler) {
+        this.el.addEventListener(type, (ev) => {
+            const target = ev.target.closest(selector);
+            if (target && this.el.contains(target)) {
+                handler.call(this, ev, target);
+            }
+        });
+    }
+
     start() {
+        // A confirmed page is read-only, and offers "I changed my mind".
+        this.on("click", ".o_workshop_reopen", this.locked("reopen", this.onReopen));
         if (this.el.dataset.readonly === "1") {
             // Answers kept for a page that can no longer be changed cannot be sent: say so, once.
             if (this.pending.count) {
@@ -155,13 +184,7 @@ class CustomerAnswers {
             }
             return;
         }
-        const on = (type, selector, handler) =>
-            this.el.addEventListener(type, (ev) => {
-                const target = ev.target.closest(selector);
-                if (target && this.el.contains(target)) {
-                    handler.call(this, ev, target);
-                }
-            });
+        const on = this.on.bind(this);
         on("change", ".o_workshop_decision", this.onDecisionChange);
         on("change", ".o_workshop_reason_select", this.onDetailChange);
         on("change", ".o_workshop_question_input", this.onDetailChange);
@@ -171,7 +194,6 @@ class CustomerAnswers {
         on("submit", ".o_workshop_contact_form", this.locked("contact", this.onContactSubmit));
         on("submit", ".o_workshop_remark_form", this.locked("remark", this.onRemarkSubmit));
         on("click", ".o_workshop_confirm", this.locked("confirm", this.onConfirm));
-        on("click", ".o_workshop_reopen", this.locked("reopen", this.onReopen));
         window.addEventListener("online", () => this.sendPending());
         this.showKept();
         this.sendPending();

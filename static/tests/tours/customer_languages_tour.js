@@ -64,8 +64,14 @@ registry.category("web_tour.tours").add("repair_customer_communication_customer_
             expectUnloadPage: true,
         },
         {
-            content: "Thanked in French",
-            trigger: ".o_workshop_confirmed:contains('Merci')",
+            content: "Thanked in French, and the customer changes their mind",
+            trigger: ".o_workshop_confirmed:contains('Merci') .o_workshop_reopen:contains(\"J'ai changé d'avis\")",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The answers can be changed again",
+            trigger: ".o_workshop_item:contains('Wiper blades') .o_workshop_decision:enabled",
         },
     ],
 });
