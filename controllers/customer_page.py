@@ -281,12 +281,15 @@ class WorkshopCustomerPage(http.Controller):
 
     def _page_layout_values(self, communication, languages, preview=False):
         communication = communication.with_context(lang=request.env.lang)
+        shop = communication.company_id
         return {
             # White text on the shop's colour reaches 4.5:1, whatever colour the shop chose.
             "brand": readable_on_white_text(communication.company_id.primary_color),
             "communication": communication,
             "order": communication.order_id,
             "company": communication.company_id,
+            # The shop's number, to call with one tap.
+            "shop_phone": shop.partner_id.sudo()._workshop_phone_link(shop.phone),
             "token": None if preview else communication._get_token(),
             "languages": languages,
             "current_lang": request.env.lang,

@@ -326,6 +326,20 @@ class ResPartner(models.Model):
             }
         return None
 
+    def _workshop_phone_link(self, number):
+        """(``tel:`` address, number as read aloud in international form) of a number read in this
+        partner's country; None when there is no number, the number as typed when it cannot be read."""
+        if not number:
+            return None
+        try:
+            parsed = phonenumbers.parse(self._workshop_phone_sanitized(number) or number, None)
+        except phonenumbers.NumberParseException:
+            return f"tel:{compact(number)}", number
+        return (
+            phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.RFC3966),
+            phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
+        )
+
     def _phone_search_tokens(self, number):
         """Digits of a stored number (read in this partner's country) in international and national form."""
         if not number:

@@ -105,6 +105,11 @@ class TestCustomerPageAccessibility(HttpCase, WorkshopCommon):
             self.assertRegex(label, icon)
             self.assertTrue(re.sub(r"<[^>]+>", "", label).strip(), "each answer has its word")
 
+    def test_the_shops_number_is_one_tap_away_and_readable(self):
+        self.company_a.phone = "023541870"  # typed the Belgian way
+        page = self._page()
+        self.assertRegex(page, r'<a class="small o_workshop_phone" href="tel:\+32-2-354-18-70">\+32 2 354 18 70</a>')
+
     def test_the_page_declares_its_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")
         page = self.url_open(f"/workshop/c/{self.overview._get_token()}?lang=fr_FR").text
