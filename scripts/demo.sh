@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make demo`: a private PostgreSQL cluster, a database with the module and its
-# demo data, a local SMTP sink, and Odoo on http://127.0.0.1:8069.
+# demo data, a local SMTP sink and SMS gateway, and Odoo on http://127.0.0.1:8069.
 source "$(dirname "$0")/lib.sh"
 
 init_env
@@ -11,6 +11,9 @@ ensure_database_server
 SMTP_PORT=${SMTP_PORT:-2525}
 port_is_free "$SMTP_PORT" || SMTP_PORT=$(free_port)
 MAIL_DIR="$LOCAL/mail"
+SMS_PORT=${SMS_PORT:-8071}
+port_is_free "$SMS_PORT" || SMS_PORT=$(free_port)
+SMS_DIR="$LOCAL/sms"
 CONF="$LOCAL/demo.conf"
 DB=${DEMO_DB:-rcc_demo}
 write_odoo_config "$CONF" "$HTTP_PORT" "$SMTP_PORT"
@@ -27,7 +30,13 @@ fi
 
 "$PY" "$ROOT/scripts/smtp_sink.py" --port "$SMTP_PORT" --folder "$MAIL_DIR" &
 SINK_PID=$!
-trap 'kill $SINK_PID 2>/dev/null || true' EXIT
+"$PY" "$ROOT/scripts/sms_gateway.py" --port "$SMS_PORT" --folder "$SMS_DIR" &
+GATEWAY_PID=$!
+trap 'kill $SINK_PID $GATEWAY_PID 2>/dev/null || true' EXIT
+# Odoo's SMS module sends to the address in `sms.endpoint`: the local gateway, in the demo only.
+echo "env['ir.config_parameter'].set_param('sms.endpoint', 'http://127.0.0.1:$SMS_PORT'); env.cr.commit()" \
+    | odoo_bin shell -c "$CONF" -d "$DB" --log-level=error --no-http >/dev/null 2>&1 \
+    || die "pointing the demo database's SMS at the local gateway failed."
 
 BASE_URL="http://127.0.0.1:$HTTP_PORT"
 LINKS=$(BASE_URL=$BASE_URL odoo_bin shell -c "$CONF" -d "$DB" --log-level=error --no-http \
@@ -46,6 +55,9 @@ $LINKS
  Outgoing e-mail is caught by a local SMTP sink, one .eml file per message:
    .local/mail/        the workshop's messages (to customers, about work orders)
    .local/mail/odoo/   Odoo's own notifications about its demo data (activities, meetings)
+ Outgoing SMS go to a local gateway (Odoo's SMS API), one .txt file per SMS,
+ reported delivered two seconds later:
+   .local/sms/
 ================================================================================
 
 EOT

@@ -19,6 +19,7 @@ from . import test_contact_points
 from . import test_customer_search
 from . import test_demo_data
 from . import test_demo_mail_sink
+from . import test_demo_sms_gateway
 from . import test_multi_company
 from . import test_notification_delivery
 from . import test_notification_demo_scenario
