@@ -18,6 +18,7 @@ _logger = logging.getLogger(__name__)
 NOTIFICATION_STATES = [
     ("queued", "Queued"),
     ("sent", "Sent"),
+    ("delivered", "Delivered"),
     ("failed", "Failed"),
     ("skipped", "Skipped"),
     ("cancelled", "Cancelled"),
@@ -968,6 +969,7 @@ class CustomerNotification(models.Model):
             )
         )
         sms_all = composer._action_send_sms()
+        self._track_sms(sms_all.filtered(lambda sms: sms.state == "outgoing"))
         sms_by_document = {(sms.mail_message_id.model, sms.mail_message_id.res_id): sms for sms in sms_all}
         sms_by_notification = {n.id: sms_by_document[n.res_model, n.res_id] for n in self}
         outgoing = self.filtered(lambda n: sms_by_notification[n.id].state == "outgoing")
@@ -982,6 +984,31 @@ class CustomerNotification(models.Model):
                 refused._set_state("skipped", self.env._("The same text went to this number in the same send."))
             else:
                 refused._settle_refused(failure_type or "unknown", labels.get(failure_type))
+
+    def _track_sms(self, sms_all):
+        """Odoo's SMS notification and tracker for each SMS, as Odoo's own SMS notifications have.
+
+        Odoo's composer in mass mode logs the SMS in the chatter without them: then the
+        chatter never shows whether it was sent or delivered, and Odoo's ``/sms/status``
+        finds nothing to update. The same records as `mail.thread._notify_thread_by_sms`.
+        """
+        self.env["mail.notification"].sudo().create(
+            [
+                {
+                    "author_id": sms.mail_message_id.author_id.id,
+                    "mail_message_id": sms.mail_message_id.id,
+                    "res_partner_id": sms.partner_id.id,
+                    "sms_number": sms.number,
+                    "notification_type": "sms",
+                    "sms_id_int": sms.id,
+                    "sms_tracker_ids": [Command.create({"sms_uuid": sms.uuid})],
+                    "is_read": True,
+                    "notification_status": "ready",
+                }
+                for sms in sms_all
+                if sms.mail_message_id
+            ]
+        )
 
     def _settle_refused(self, failure_type, reason):
         """Messages Odoo refused before they left: counted as an attempt, then settled as a failure is.
@@ -1030,6 +1057,44 @@ class CustomerNotification(models.Model):
             return
         labels = dict(self.env["mail.notification"]._fields["failure_type"]._description_selection(self.env))
         described = reason or labels.get(failure_type) or failure_type or self.env._("unknown error")
+        notifications.communication_id._mark_delivery_failed(described)
+        notifications._settle_failure(failure_type, described)
+
+    @api.model
+    def _on_sms_delivery_reports(self, message_statuses):
+        """The SMS provider's delivery reports (Odoo's ``/sms/status``): each SMS reached the phone, or not.
+
+        Odoo has already checked them and updated its trackers; the messages are found
+        through those trackers (see `_track_sms`).
+        """
+        Sms = self.env["sms.sms"]
+        for status in message_statuses:
+            trackers = self.env["sms.tracker"].sudo().search([("sms_uuid", "in", status["uuids"])])
+            messages = trackers.mail_notification_id.mail_message_id
+            provider_status = status["sms_status"]
+            if not messages or Sms.IAP_TO_SMS_STATE_SUCCESS.get(provider_status) == "pending":
+                continue  # not ours, or only "handed on": nothing new
+            if Sms.IAP_TO_SMS_STATE_SUCCESS.get(provider_status) == "sent":
+                self._on_delivery_report(messages)
+                continue
+            failure_type = f"sms_{provider_status}"
+            self._on_delivery_report(
+                messages,
+                failure_type=failure_type if failure_type in Sms.DELIVERY_ERRORS else "unknown",
+                reason=self.env._("The SMS did not reach the phone (%(status)s).", status=provider_status),
+            )
+
+    def _on_delivery_report(self, messages, failure_type=False, reason=False):
+        """What the provider reported after taking the messages: delivered, or not (then settled as a failure)."""
+        notifications = self.sudo().search([("message_id", "in", messages.ids), ("state", "=", "sent")])
+        if not notifications:
+            return
+        if not (failure_type or reason):
+            notifications.write({"state": "delivered", "reason": self.env._("Delivered, as the provider reported.")})
+            notifications.communication_id._mark_reached()
+            return
+        labels = dict(self.env["mail.notification"]._fields["failure_type"]._description_selection(self.env))
+        described = reason or labels.get(failure_type) or failure_type
         notifications.communication_id._mark_delivery_failed(described)
         notifications._settle_failure(failure_type, described)
 

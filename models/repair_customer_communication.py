@@ -606,6 +606,11 @@ class RepairCustomerCommunication(models.Model):
             communication.write({"state": "delivered", "delivered_at": fields.Datetime.now()})
             communication._log_event("delivered")
 
+    def _mark_reached(self):
+        """The provider reported the SMS delivered to the phone."""
+        for communication in self:
+            communication._log_event("reached")
+
     def _mark_delivery_failed(self, reason):
         """Log the failure where reception looks: the communication log and the chatter."""
         for communication in self:

@@ -4,6 +4,7 @@ EVENT_TYPES = [
     ("sent", "Sent"),
     ("resent", "Re-sent"),
     ("delivered", "Delivered"),
+    ("reached", "Reached the phone"),
     ("opened", "Opened"),
     ("answered", "Answered"),
     ("confirmed", "Confirmed"),

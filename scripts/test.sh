@@ -7,7 +7,8 @@
 # - Odoo's own repair, fleet, portal, sms and phone_validation tests on a database with the module installed
 #   and no demo data: those tests assume a database without finished repairs;
 # - then, on that database, real parallel requests against an Odoo server
-#   (tests/test_concurrent_answers.py, skipped in the first run).
+#   (tests/test_concurrent_answers.py, skipped in the first run), and SMS sent
+#   through the local SMS gateway (tests/test_sms_end_to_end.py).
 source "$(dirname "$0")/lib.sh"
 
 init_env
@@ -60,8 +61,9 @@ if [ ${#odoo_tests[@]} -gt 0 ] && [ $# -eq 0 ]; then
 fi
 rc_parallel=0
 if [ $# -eq 0 ]; then
-    say "== Real parallel requests and job runs, in processes of their own, on their own database"
-    RCC_CONCURRENCY_DB="$DB_ODOO" RCC_ODOO_CONF="$CONF" run_pytest "$DB_ODOO" "$MODULE_DIR/tests/test_concurrent_answers.py" "$MODULE_DIR/tests/test_concurrent_notifications.py"
+    say "== Real parallel requests and job runs, and SMS through the local gateway, with real servers on their own database"
+    RCC_CONCURRENCY_DB="$DB_ODOO" RCC_ODOO_CONF="$CONF" run_pytest "$DB_ODOO" "$MODULE_DIR/tests/test_concurrent_answers.py" \
+        "$MODULE_DIR/tests/test_concurrent_notifications.py" "$MODULE_DIR/tests/test_sms_end_to_end.py"
     rc_parallel=$?
 fi
 set -e

@@ -20,6 +20,8 @@ from . import test_customer_search
 from . import test_demo_data
 from . import test_demo_mail_sink
 from . import test_demo_sms_gateway
+from . import test_sms_delivery_reports
+from . import test_sms_end_to_end
 from . import test_multi_company
 from . import test_notification_delivery
 from . import test_notification_demo_scenario
