@@ -1,2 +1,1 @@
 from . import customer_page
-from . import sms_delivery_reports

@@ -989,8 +989,9 @@ class CustomerNotification(models.Model):
         """Odoo's SMS notification and tracker for each SMS, as Odoo's own SMS notifications have.
 
         Odoo's composer in mass mode logs the SMS in the chatter without them: then the
-        chatter never shows whether it was sent or delivered, and Odoo's ``/sms/status``
-        finds nothing to update. The same records as `mail.thread._notify_thread_by_sms`.
+        chatter never shows whether it was sent or delivered, and the provider's delivery
+        reports find nothing to update (see `sms.tracker`). The same records as
+        `mail.thread._notify_thread_by_sms`.
         """
         self.env["mail.notification"].sudo().create(
             [
@@ -1059,30 +1060,6 @@ class CustomerNotification(models.Model):
         described = reason or labels.get(failure_type) or failure_type or self.env._("unknown error")
         notifications.communication_id._mark_delivery_failed(described)
         notifications._settle_failure(failure_type, described)
-
-    @api.model
-    def _on_sms_delivery_reports(self, message_statuses):
-        """The SMS provider's delivery reports (Odoo's ``/sms/status``): each SMS reached the phone, or not.
-
-        Odoo has already checked them and updated its trackers; the messages are found
-        through those trackers (see `_track_sms`).
-        """
-        Sms = self.env["sms.sms"]
-        for status in message_statuses:
-            trackers = self.env["sms.tracker"].sudo().search([("sms_uuid", "in", status["uuids"])])
-            messages = trackers.mail_notification_id.mail_message_id
-            provider_status = status["sms_status"]
-            if not messages or Sms.IAP_TO_SMS_STATE_SUCCESS.get(provider_status) == "pending":
-                continue  # not ours, or only "handed on": nothing new
-            if Sms.IAP_TO_SMS_STATE_SUCCESS.get(provider_status) == "sent":
-                self._on_delivery_report(messages)
-                continue
-            failure_type = f"sms_{provider_status}"
-            self._on_delivery_report(
-                messages,
-                failure_type=failure_type if failure_type in Sms.DELIVERY_ERRORS else "unknown",
-                reason=self.env._("The SMS did not reach the phone (%(status)s).", status=provider_status),
-            )
 
     def _on_delivery_report(self, messages, failure_type=False, reason=False):
         """What the provider reported after taking the messages: delivered, or not (then settled as a failure)."""

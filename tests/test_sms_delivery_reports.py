@@ -5,8 +5,9 @@ from .notification_common import NotificationCommon
 
 @tagged("post_install", "-at_install")
 class TestSmsDeliveryReports(NotificationCommon, HttpCase):
-    """The SMS provider reports whether each SMS reached the phone, through Odoo's own /sms/status route:
-    the queue, the communication log and the chatter show it; a not delivered SMS is settled as a failure."""
+    """The SMS provider reports whether each SMS reached the phone (here Odoo's IAP, through Odoo's own
+    /sms/status route): the queue, the communication log and the chatter show it; a not delivered SMS is
+    settled as a failure."""
 
     def setUp(self):
         super().setUp()
@@ -51,17 +52,25 @@ class TestSmsDeliveryReports(NotificationCommon, HttpCase):
         self._report("delivered", [sms.uuid])
         self.assertIn("reached", communication.event_ids.mapped("event_type"))
 
-    def test_not_delivered_moves_to_the_fallback_channel_with_the_reason(self):
+    def test_not_delivered_is_tried_again_with_the_providers_reason(self):
         notification, sms = self._sent_sms(fallback_channel="email")
         self._report("expired", [sms.uuid])
-        self.assertEqual(notification.state, "queued", "expired is a failure: retried")
-        self.assertIn("expired", notification.reason)
-        notification.attempt_count = 99  # the last attempt: the fallback takes over
-        notification.state = "sent"
+        self.assertEqual(notification.state, "queued", "a failure: tried again")
+        self.assertEqual(notification.channel, "sms")
+        self.assertIn("expired", notification.reason.lower())
+        self.assertEqual(notification.message_id.notification_ids.notification_status, "exception")
+        # The provider's last word stands: a late "delivered" for the same SMS changes nothing.
+        self._report("delivered", [sms.uuid])
+        self.assertEqual(notification.state, "queued")
+
+    def test_not_delivered_at_the_last_attempt_moves_to_the_fallback_channel(self):
+        notification, sms = self._sent_sms(fallback_channel="email")
+        notification.attempt_count = self.Notification._max_attempts()
         self._report("not_delivered", [sms.uuid])
+        self.assertEqual(notification.state, "queued")
         self.assertEqual(notification.channel, "email")
         self.assertTrue(notification.fallback_used)
-        self.assertIn("not_delivered", notification.reason)
+        self.assertIn("not delivered", notification.reason.lower())
 
     def test_reports_of_unknown_sms_or_only_handed_on_change_nothing(self):
         notification, sms = self._sent_sms()

@@ -1,0 +1,38 @@
+from odoo import models
+
+# What Odoo's SMS notification says once the provider took the SMS (IAP and Twilio alike).
+ACCEPTED_BY_PROVIDER = ("process", "pending")
+# What a delivery report can say afterwards: on the phone, or not.
+REPORTED = {"sent", "exception", "bounce"}
+
+
+class SmsTracker(models.Model):
+    """Tell the customer message queue what the SMS provider reported after taking an SMS.
+
+    Odoo's trackers are where every provider's delivery reports land (Odoo's IAP
+    ``/sms/status``, Twilio's status callbacks in ``sms_twilio``): an SMS the provider
+    had taken that now reads delivered, or failed, is such a report. Refusals when
+    sending are told by `sms.sms._handle_call_result_hook` already.
+    """
+
+    _inherit = "sms.tracker"
+
+    def _update_sms_notifications(self, notification_status, failure_type=False, failure_reason=False):
+        taken = self.mail_notification_id.filtered(lambda n: n.notification_status in ACCEPTED_BY_PROVIDER)
+        super()._update_sms_notifications(notification_status, failure_type, failure_reason)
+        reported = taken.filtered(lambda n: n.notification_status == notification_status)
+        if not reported or notification_status not in REPORTED:
+            return
+        Notification = self.env["customer.notification"].sudo()
+        if notification_status == "sent":
+            Notification._on_delivery_report(reported.mail_message_id)
+            return
+        labels = dict(self.env["mail.notification"]._fields["failure_type"]._description_selection(self.env))
+        Notification._on_delivery_report(
+            reported.mail_message_id,
+            failure_type=failure_type or "unknown",
+            reason=self.env._(
+                "The SMS did not reach the phone (%(status)s).",
+                status=failure_reason or labels.get(failure_type) or failure_type or notification_status,
+            ),
+        )
