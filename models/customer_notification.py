@@ -996,7 +996,9 @@ class CustomerNotification(models.Model):
         self.env["mail.notification"].sudo().create(
             [
                 {
-                    "author_id": sms.mail_message_id.author_id.id,
+                    # No author: the queue retries and warns itself; Odoo would list each failure in the
+                    # failures of whoever triggered the send, and keep it there after a retry succeeded.
+                    "author_id": False,
                     "mail_message_id": sms.mail_message_id.id,
                     "res_partner_id": sms.partner_id.id,
                     "sms_number": sms.number,
@@ -1067,7 +1069,14 @@ class CustomerNotification(models.Model):
         if not notifications:
             return
         if not (failure_type or reason):
-            notifications.write({"state": "delivered", "reason": self.env._("Delivered, as the provider reported.")})
+            delivered = self.env._("Delivered, as the provider reported.")
+            for notification in notifications:  # what was said before (a fallback) stays
+                notification.write(
+                    {
+                        "state": "delivered",
+                        "reason": f"{notification.reason} {delivered}" if notification.reason else delivered,
+                    }
+                )
             notifications.communication_id._mark_reached()
             return
         labels = dict(self.env["mail.notification"]._fields["failure_type"]._description_selection(self.env))

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import SUPERUSER_ID, models
 
 # What Odoo's SMS notification says once the provider took the SMS (IAP and Twilio alike).
 ACCEPTED_BY_PROVIDER = ("process", "pending")
@@ -23,16 +23,11 @@ class SmsTracker(models.Model):
         reported = taken.filtered(lambda n: n.notification_status == notification_status)
         if not reported or notification_status not in REPORTED:
             return
-        Notification = self.env["customer.notification"].sudo()
+        # Reports come on public routes: what they change is done by the system, as the queue's job does.
+        Notification = self.env["customer.notification"].with_user(SUPERUSER_ID)
         if notification_status == "sent":
             Notification._on_delivery_report(reported.mail_message_id)
             return
-        labels = dict(self.env["mail.notification"]._fields["failure_type"]._description_selection(self.env))
         Notification._on_delivery_report(
-            reported.mail_message_id,
-            failure_type=failure_type or "unknown",
-            reason=self.env._(
-                "The SMS did not reach the phone (%(status)s).",
-                status=failure_reason or labels.get(failure_type) or failure_type or notification_status,
-            ),
+            reported.mail_message_id, failure_type=failure_type or "unknown", reason=failure_reason
         )

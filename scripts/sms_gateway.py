@@ -15,6 +15,7 @@ import json
 import re
 import threading
 import time
+import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,6 +23,14 @@ from pathlib import Path
 SEND_PATH = "/api/sms/3/send"
 # What Odoo's IAP service answers for a number it cannot read.
 NUMBER = re.compile(r"^\+?[0-9]{6,15}$")
+# A request larger than this is refused (Odoo sends its SMS in batches far smaller).
+MAX_BODY = 1024 * 1024
+# Delivery reports go to a database on this machine only: the gateway is no relay.
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+class BadRequestError(ValueError):
+    """A request that is not what Odoo sends."""
 
 
 class SmsGateway:
@@ -36,10 +45,18 @@ class SmsGateway:
 
     def send(self, params):
         """The result Odoo expects for `params` of /api/sms/3/send: one {uuid, state} per number."""
+        messages = params.get("messages") if isinstance(params, dict) else None
+        if not isinstance(messages, list) or not all(
+            isinstance(message, dict)
+            and isinstance(message.get("numbers"), list)
+            and all(isinstance(recipient, dict) for recipient in message["numbers"])
+            for message in messages
+        ):
+            raise BadRequestError("params.messages: a list of {content, numbers: [{uuid, number}]}")
         results, delivered = [], []
         sender = params.get("dbuuid") or "unknown database"
-        for message in params.get("messages") or []:
-            for recipient in message.get("numbers") or []:
+        for message in messages:
+            for recipient in message["numbers"]:
                 number = (recipient.get("number") or "").replace(" ", "")
                 if not NUMBER.match(number):
                     results.append({"uuid": recipient.get("uuid"), "state": "wrong_number_format"})
@@ -47,8 +64,9 @@ class SmsGateway:
                 self.keep(number, sender, message.get("content") or "", recipient.get("uuid"))
                 results.append({"uuid": recipient.get("uuid"), "state": "success", "credit": 1})
                 delivered.append(recipient.get("uuid"))
-        if delivered and params.get("webhook_url"):
-            timer = threading.Timer(self.delay, self.report, args=(params["webhook_url"], delivered))
+        webhook_url = params.get("webhook_url")
+        if delivered and isinstance(webhook_url, str) and urllib.parse.urlsplit(webhook_url).hostname in LOCAL_HOSTS:
+            timer = threading.Timer(self.delay, self.report, args=(webhook_url, delivered))
             timer.daemon = True
             timer.start()
         return results
@@ -76,15 +94,32 @@ class SmsGateway:
 
 def handler_for(gateway):
     class Handler(BaseHTTPRequestHandler):
+        timeout = 30  # a client that stops sending does not hold a thread
+
         def do_POST(self):
-            try:
-                payload = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
-            except ValueError:
-                payload = None
-            if self.path != SEND_PATH or not isinstance(payload, dict):
-                self.send_error(404 if self.path != SEND_PATH else 400)
+            if self.path != SEND_PATH:
+                self.send_error(404)
                 return
-            answer = {"jsonrpc": "2.0", "id": payload.get("id"), "result": gateway.send(payload.get("params") or {})}
+            # JSON only: a web page in the demo user's browser cannot post it without asking first.
+            if (self.headers.get("Content-Type") or "").split(";")[0].strip() != "application/json":
+                self.send_error(415)
+                return
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                length = -1
+            if not 0 <= length <= MAX_BODY:
+                self.send_error(413 if length > MAX_BODY else 400)
+                return
+            try:
+                payload = json.loads(self.rfile.read(length))
+                if not isinstance(payload, dict):
+                    raise BadRequestError("a JSON-RPC object")
+                result = gateway.send(payload.get("params"))
+            except ValueError:  # bad JSON, or not what Odoo sends (BadRequestError)
+                self.send_error(400)
+                return
+            answer = {"jsonrpc": "2.0", "id": payload.get("id"), "result": result}
             body = json.dumps(answer).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")

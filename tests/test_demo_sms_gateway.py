@@ -1,3 +1,4 @@
+import http.client
 import importlib.util
 import json
 import socket
@@ -54,10 +55,12 @@ class TestDemoSmsGateway(BaseCase):
         super().setUp()
         self.folder = Path(tempfile.mkdtemp())
         self.server, self.gateway = self.module.serve(self.folder, _free_port(), delay=0.1)
+        self.addCleanup(self.server.server_close)
         self.addCleanup(self.server.shutdown)
         _Webhook.received = []
         self.webhook = ThreadingHTTPServer(("127.0.0.1", _free_port()), _Webhook)
         threading.Thread(target=self.webhook.serve_forever, daemon=True).start()
+        self.addCleanup(self.webhook.server_close)
         self.addCleanup(self.webhook.shutdown)
 
     def _send(self, params, path="/api/sms/3/send"):
@@ -101,9 +104,35 @@ class TestDemoSmsGateway(BaseCase):
             "only the SMS it kept is reported delivered, as Odoo's /sms/status reads it",
         )
 
+    def _post(self, body, content_type="application/json", path="/api/sms/3/send"):
+        url = f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+        request = urllib.request.Request(url, data=body, headers={"Content-Type": content_type})
+        with self.assertRaises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        return refused.exception.code
+
     def test_anything_else_is_refused(self):
         with self.assertRaises(urllib.error.HTTPError) as refused:
             self._send({}, path="/api/sms/1/account/create")
         self.assertEqual(refused.exception.code, 404)
         self.assertEqual(self._send({"messages": []})["result"], [])
-        self.assertEqual(list(self.folder.glob("*.txt")), [])
+        self.assertEqual(self._post(b"not json"), 400)
+        self.assertEqual(self._post(b'{"params": {"messages": "x"}}'), 400)
+        self.assertEqual(self._post(b'{"params": {}}', content_type="text/plain"), 415, "no form of another site")
+        too_large = http.client.HTTPConnection("127.0.0.1", self.server.server_address[1], timeout=10)
+        too_large.putrequest("POST", "/api/sms/3/send")
+        too_large.putheader("Content-Type", "application/json")
+        too_large.putheader("Content-Length", str(2 * 1024 * 1024))
+        too_large.endheaders()
+        self.assertEqual(too_large.getresponse().status, 413, "refused before it is read")
+        too_large.close()
+        # Delivery reports go to this machine only.
+        answer = self._send(
+            {
+                "messages": [{"content": "Hi", "numbers": [{"uuid": "c" * 32, "number": "+32470123456"}]}],
+                "webhook_url": "http://example.com/sms/status",
+            }
+        )
+        self.assertEqual(answer["result"][0]["state"], "success")
+        time.sleep(0.3)
+        self.assertEqual(_Webhook.received, [])

@@ -41,7 +41,7 @@ class TestSmsDeliveryReports(NotificationCommon, HttpCase):
         self.assertEqual(self._report("delivered", [sms.uuid]), "OK")
         self.assertEqual(notification.state, "delivered")
 
-    def test_a_link_sent_by_sms_logs_that_it_reached_the_phone(self):
+    def _sent_link(self):
         communication = self.report_order._prepare_customer_communication(
             {"role": "driver", "partner": self.emile, "channel": "sms", "address": self.emile.phone}
         )
@@ -49,8 +49,21 @@ class TestSmsDeliveryReports(NotificationCommon, HttpCase):
             communication._send()
             sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", communication.sms_message_id.id)])
             sms._send(unlink_sent=False)
+        return communication, sms
+
+    def test_a_link_not_delivered_is_noted_by_the_system_in_the_work_order(self):
+        communication, sms = self._sent_link()
+        self._report("rejected", [sms.uuid])
+        self.assertIn("failed", communication.event_ids.mapped("event_type"))
+        note = self.report_order.message_ids.filtered(lambda message: "could not be delivered" in (message.body or ""))
+        # Done by the system, not by the public user of the report's route.
+        self.assertEqual(note.author_id, self.env.ref("base.partner_root"))
+
+    def test_a_link_sent_by_sms_logs_that_it_reached_the_phone(self):
+        communication, sms = self._sent_link()
         self._report("delivered", [sms.uuid])
-        self.assertIn("reached", communication.event_ids.mapped("event_type"))
+        self._report("delivered", [sms.uuid])  # a provider may report twice
+        self.assertEqual(communication.event_ids.mapped("event_type").count("reached"), 1)
 
     def test_not_delivered_is_tried_again_with_the_providers_reason(self):
         notification, sms = self._sent_sms(fallback_channel="email")
@@ -62,6 +75,12 @@ class TestSmsDeliveryReports(NotificationCommon, HttpCase):
         # The provider's last word stands: a late "delivered" for the same SMS changes nothing.
         self._report("delivered", [sms.uuid])
         self.assertEqual(notification.state, "queued")
+
+    def test_a_number_the_network_does_not_know_moves_to_the_fallback_channel_at_once(self):
+        notification, sms = self._sent_sms(fallback_channel="email")
+        self._report("invalid_destination", [sms.uuid])
+        self.assertEqual(notification.channel, "email", "a wrong number is not tried again")
+        self.assertTrue(notification.fallback_used)
 
     def test_not_delivered_at_the_last_attempt_moves_to_the_fallback_channel(self):
         notification, sms = self._sent_sms(fallback_channel="email")

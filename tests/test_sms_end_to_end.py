@@ -57,6 +57,7 @@ def gateway():
     server, __ = module.serve(folder, _free_port(), delay=1.0)
     yield f"http://127.0.0.1:{server.server_address[1]}", folder
     server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture(scope="module")
