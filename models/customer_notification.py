@@ -993,23 +993,33 @@ class CustomerNotification(models.Model):
         reports find nothing to update (see `sms.tracker`). The same records as
         `mail.thread._notify_thread_by_sms`.
         """
-        self.env["mail.notification"].sudo().create(
+        sms_all = sms_all.filtered("mail_message_id")
+        notifications = (
+            self.env["mail.notification"]
+            .sudo()
+            .create(
+                [
+                    {
+                        # No author: the queue retries and warns itself; Odoo would list each failure in the
+                        # failures of whoever triggered the send, and keep it there after a retry succeeded.
+                        "author_id": False,
+                        "mail_message_id": sms.mail_message_id.id,
+                        "res_partner_id": sms.partner_id.id,
+                        "sms_number": sms.number,
+                        "notification_type": "sms",
+                        "sms_id_int": sms.id,
+                        "is_read": True,
+                        "notification_status": "ready",
+                    }
+                    for sms in sms_all
+                ]
+            )
+        )
+        # Trackers in one create too (nested in each notification, they are inserted one by one).
+        self.env["sms.tracker"].sudo().create(
             [
-                {
-                    # No author: the queue retries and warns itself; Odoo would list each failure in the
-                    # failures of whoever triggered the send, and keep it there after a retry succeeded.
-                    "author_id": False,
-                    "mail_message_id": sms.mail_message_id.id,
-                    "res_partner_id": sms.partner_id.id,
-                    "sms_number": sms.number,
-                    "notification_type": "sms",
-                    "sms_id_int": sms.id,
-                    "sms_tracker_ids": [Command.create({"sms_uuid": sms.uuid})],
-                    "is_read": True,
-                    "notification_status": "ready",
-                }
-                for sms in sms_all
-                if sms.mail_message_id
+                {"sms_uuid": sms.uuid, "mail_notification_id": notification.id}
+                for sms, notification in zip(sms_all, notifications, strict=True)
             ]
         )
 
