@@ -1,4 +1,3 @@
-import importlib.util
 import smtplib
 import socket
 import tempfile
@@ -9,7 +8,7 @@ from aiosmtpd.controller import Controller
 
 from odoo.tests import BaseCase, tagged
 
-SINK = Path(__file__).resolve().parent.parent / "scripts" / "smtp_sink.py"
+from .tooling_scripts import load_tooling_script
 
 
 def _message(subject, objects=None, to="claire.dubois@example.be"):
@@ -30,11 +29,9 @@ class TestDemoMailSink(BaseCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        if not SINK.exists():
+        cls.sink = load_tooling_script("smtp_sink")
+        if not cls.sink:
             raise cls.skipException("scripts/ is not shipped with this copy of the module")
-        spec = importlib.util.spec_from_file_location("smtp_sink", SINK)
-        cls.sink = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(cls.sink)
 
     def test_which_messages_are_the_workshops(self):
         concerns = self.sink.concerns_workshop

@@ -1,7 +1,5 @@
 import http.client
-import importlib.util
 import json
-import socket
 import tempfile
 import threading
 import time
@@ -12,13 +10,8 @@ from pathlib import Path
 
 from odoo.tests import BaseCase, tagged
 
-GATEWAY = Path(__file__).resolve().parent.parent / "scripts" / "sms_gateway.py"
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from .odoo_server import free_port
+from .tooling_scripts import load_tooling_script
 
 
 class _Webhook(BaseHTTPRequestHandler):
@@ -45,20 +38,18 @@ class TestDemoSmsGateway(BaseCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        if not GATEWAY.exists():
+        cls.module = load_tooling_script("sms_gateway")
+        if not cls.module:
             raise cls.skipException("scripts/ is not shipped with this copy of the module")
-        spec = importlib.util.spec_from_file_location("sms_gateway", GATEWAY)
-        cls.module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(cls.module)
 
     def setUp(self):
         super().setUp()
         self.folder = Path(tempfile.mkdtemp())
-        self.server, self.gateway = self.module.serve(self.folder, _free_port(), delay=0.1)
+        self.server, self.gateway = self.module.serve(self.folder, free_port(), delay=0.1)
         self.addCleanup(self.server.server_close)
         self.addCleanup(self.server.shutdown)
         _Webhook.received = []
-        self.webhook = ThreadingHTTPServer(("127.0.0.1", _free_port()), _Webhook)
+        self.webhook = ThreadingHTTPServer(("127.0.0.1", free_port()), _Webhook)
         threading.Thread(target=self.webhook.serve_forever, daemon=True).start()
         self.addCleanup(self.webhook.server_close)
         self.addCleanup(self.webhook.shutdown)

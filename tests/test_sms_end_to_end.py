@@ -7,10 +7,8 @@ delivery reports and serves the link the SMS carries. `make test` runs it;
 elsewhere it is skipped.
 """
 
-import importlib.util
 import os
 import re
-import socket
 import tempfile
 import time
 import urllib.request
@@ -23,22 +21,17 @@ from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
 from odoo.modules.registry import Registry
 
-from .odoo_server import odoo_server
+from .odoo_server import free_port, odoo_server
+from .tooling_scripts import load_tooling_script
 
 DB = os.environ.get("RCC_CONCURRENCY_DB")
 CONF = os.environ.get("RCC_ODOO_CONF")
-GATEWAY = Path(__file__).resolve().parent.parent / "scripts" / "sms_gateway.py"
+GATEWAY = load_tooling_script("sms_gateway")
 PHONE = "+32470998877"
 
 pytestmark = pytest.mark.skipif(
-    not (DB and CONF and GATEWAY.exists()), reason="needs RCC_CONCURRENCY_DB, RCC_ODOO_CONF and scripts/ (make test)"
+    not (DB and CONF and GATEWAY), reason="needs RCC_CONCURRENCY_DB, RCC_ODOO_CONF and scripts/ (make test)"
 )
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _with_env(func):
@@ -49,12 +42,9 @@ def _with_env(func):
 
 @pytest.fixture(scope="module")
 def gateway():
-    spec = importlib.util.spec_from_file_location("sms_gateway", GATEWAY)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
     folder = Path(tempfile.mkdtemp())
     # Reported a second later, as a provider does: after the sending transaction committed.
-    server, __ = module.serve(folder, _free_port(), delay=1.0)
+    server, __ = GATEWAY.serve(folder, free_port(), delay=1.0)
     yield f"http://127.0.0.1:{server.server_address[1]}", folder
     server.shutdown()
     server.server_close()
