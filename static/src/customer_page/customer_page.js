@@ -191,6 +191,7 @@ class CustomerAnswers {
         on("change", ".o_workshop_conditions_check", this.onConditionsChange);
         on("change", ".o_workshop_service_choice", this.onServiceChange);
         on("change", ".o_workshop_limit_input", this.onLimitChange);
+        on("change", ".o_workshop_files", this.onFilesChange);
         on("submit", ".o_workshop_contact_form", this.locked("contact", this.onContactSubmit));
         on("submit", ".o_workshop_remark_form", this.locked("remark", this.onRemarkSubmit));
         on("click", ".o_workshop_confirm", this.locked("confirm", this.onConfirm));
@@ -349,6 +350,12 @@ class CustomerAnswers {
             errorEl.textContent = result.error;
             errorEl.classList.remove("d-none");
         }
+    }
+
+    /** The files chosen, by name (the browser's own words for it are hidden with its button). */
+    onFilesChange(ev, input) {
+        const names = input.closest("form").querySelector(".o_workshop_file_names");
+        names.textContent = [...input.files].map((file) => file.name).join(", ");
     }
 
     async onConditionsChange(ev, input) {
