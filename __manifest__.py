@@ -7,7 +7,7 @@
     "author": "Repair Customer Communication contributors",
     "website": "https://example.com/repair_customer_communication",
     "license": "LGPL-3",
-    "depends": ["repair", "fleet", "portal", "sms", "phone_validation", "crm", "resource"],
+    "depends": ["repair", "fleet", "portal", "sms", "sms_twilio", "phone_validation", "crm", "resource"],
     "external_dependencies": {"python": ["phonenumbers", "python-magic"]},
     "data": [
         "security/repair_customer_communication_groups.xml",
@@ -28,6 +28,7 @@
         "views/repair_checkin_service_views.xml",
         "views/customer_notification_rule_views.xml",
         "views/customer_notification_views.xml",
+        "views/customer_incoming_sms_views.xml",
         "views/res_config_settings_views.xml",
         "views/repair_customer_agreement_views.xml",
         "views/customer_page_templates.xml",

@@ -1,1 +1,2 @@
 from . import customer_page
+from . import incoming_sms

@@ -2,6 +2,7 @@
 from . import repair_priced_line_mixin
 
 from . import crm_lead
+from . import customer_incoming_sms
 from . import customer_notification
 from . import customer_notification_rule
 from . import fleet_vehicle
@@ -16,6 +17,7 @@ from . import repair_customer_communication
 from . import repair_customer_communication_answer
 from . import repair_customer_communication_line
 from . import repair_customer_communication_page
+from . import repair_customer_communication_sms_reply
 from . import repair_customer_event
 from . import repair_customer_remark
 from . import repair_order

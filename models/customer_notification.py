@@ -51,7 +51,12 @@ MESSAGE_KINDS = [
     ("checkin", "Online check-in"),
     ("report", "Repair report"),
     ("contact_change", "Notice of changed contact details"),
+    ("sms_stop", "Confirmation of STOP"),
+    ("sms_start", "Confirmation of START"),
+    ("sms_answer", "Confirmation of an answer by SMS"),
 ]
+# Notices to one address, about something that happened (`_notice_recipient`): they carry no link.
+NOTICE_KINDS = ("contact_change", "sms_stop", "sms_start", "sms_answer")
 # Messages that bring a customer link itself (the others may be about one: nudges, follow-ups).
 LINK_KINDS = ("overview", "checkin", "report")
 # The contact policy (`res.partner._workshop_contact_refusal`) asks consent for automated messages only.
@@ -117,6 +122,9 @@ class CustomerNotification(models.Model):
         index="btree_not_null",
         ondelete="set null",
         help="The overview, check-in or report whose link the message carries, or is about.",
+    )
+    incoming_sms_id = fields.Many2one(
+        "customer.incoming.sms", "Answers", readonly=True, ondelete="set null", help="The SMS this one confirms."
     )
     body = fields.Html(related="message_id.body", string="Content")
     cancelled_by_hand = fields.Boolean(
@@ -317,6 +325,38 @@ class CustomerNotification(models.Model):
         notifications._wake_job()
         return notifications
 
+    @api.model
+    def _queue_sms_notices(self, incoming, kind, partner):
+        """Plan the SMS that confirms what `incoming` (a STOP, a START, an answer) did, due now, to its number.
+
+        A service notice: sent whatever the consent to automated SMS (a STOP is
+        confirmed), never to a blocked customer. About the work order when there is
+        one, else the customer.
+        """
+        record = incoming.order_id or partner
+        now = fields.Datetime.now()
+        notification = self.sudo().create(
+            {
+                "rule_name": dict(self._fields["kind"]._description_selection(self.env))[kind],
+                "kind": kind,
+                "cause": "service",
+                "company_id": (incoming.company_id or record.company_id or self.env.company).id,
+                "res_model": record._name,
+                "res_id": record.id,
+                "order_id": incoming.order_id.id,
+                "occurrence": f"{kind}:{incoming.id}",
+                "event_at": now,
+                "due_at": now,
+                "channel": "sms",
+                "partner_id": partner.id,
+                "address": incoming.from_number,
+                "incoming_sms_id": incoming.id,
+            }
+        )
+        notification._log_on_records("queued")
+        notification._wake_job()
+        return notification
+
     def _send_now(self):
         """Hand these queued messages over at once, in the caller's transaction (reception clicked Send).
 
@@ -489,7 +529,13 @@ class CustomerNotification(models.Model):
         to_send = defaultdict(self.browse)
         templates = {}  # a template is looked up once per batch, not once per message
         for notification in addressed.filtered(lambda n: n.id not in failed):
-            key = (notification.rule_id.id, notification.channel, notification.kind, notification.communication_id.kind)
+            key = (
+                notification.rule_id.id,
+                notification.channel,
+                notification.kind,
+                notification.communication_id.kind,
+                notification.channel == "sms" and notification._offers_sms_reply(),
+            )
             if key not in templates:
                 templates[key] = notification._template()
             to_send[notification.channel, templates[key]] |= notification
@@ -588,16 +634,31 @@ class CustomerNotification(models.Model):
         self.ensure_one()
         if self.rule_id:
             return self.rule_id._template_for(self.channel)
-        kind = self.kind if self.kind == "contact_change" else self.communication_id.kind
+        kind = self.kind if self.kind in NOTICE_KINDS else self.communication_id.kind
         if self.channel == "email":
             return self.env.ref(f"repair_customer_communication.mail_template_{kind}")
+        if self._offers_sms_reply():
+            return self.env.ref("repair_customer_communication.sms_template_overview_reply")
         return self.env.ref(f"repair_customer_communication.sms_template_{kind}")
 
+    def _offers_sms_reply(self):
+        """An overview reception sends by SMS, which may offer to answer by reply ("1 3")."""
+        self.ensure_one()
+        return (
+            not self.rule_id
+            and self.channel == "sms"
+            and self.kind == "overview"
+            and self.communication_id.kind == "overview"
+            and self.communication_id._sms_reply_possible()
+        )
+
     def _render_record_id(self, model):
-        """Id of the record a template of `model` renders: the customer link for its templates, else the document."""
+        """Id of the record a template of `model` renders: the customer link or the SMS answered, else the document."""
         self.ensure_one()
         if model == "repair.customer.communication":
             return self.communication_id.id
+        if model == "customer.incoming.sms":
+            return self.incoming_sms_id.id
         return self.res_id
 
     def _unique_record_groups(self):
@@ -619,7 +680,7 @@ class CustomerNotification(models.Model):
         """Read every possible recipient of the batch at once (a union of records loses Odoo's prefetching)."""
         partners = self.env["res.partner"]
         for record in filter(None, records.values()):
-            partners |= record.partner_id
+            partners |= record if record._name == "res.partner" else record.partner_id
             if record._name == "repair.order":
                 partners |= record.driver_id | record.owner_id
         partners |= self.communication_id.partner_id
@@ -657,8 +718,8 @@ class CustomerNotification(models.Model):
                     reason = notification._obsolete_link_reason()
             elif notification.kind in LINK_KINDS:
                 reason = notification._obsolete_link_reason()
-            elif notification.kind == "contact_change":
-                reason = None  # the change happened: the old address is told whatever follows
+            elif notification.kind in NOTICE_KINDS:
+                reason = None  # what it tells of happened: the address is told whatever follows
             else:
                 reason = self.env._("The rule was deleted.")
             if reason:
@@ -771,7 +832,7 @@ class CustomerNotification(models.Model):
         """
         self.ensure_one()
         automated = self.cause == "automated"
-        if self.kind == "contact_change":
+        if self.kind in NOTICE_KINDS:
             return self._notice_recipient()
         if self._carries_link() and not self._needs_new_link():
             return self._link_recipient(automated)
@@ -974,6 +1035,8 @@ class CustomerNotification(models.Model):
         sms_by_notification = {n.id: sms_by_document[n.res_model, n.res_id] for n in self}
         outgoing = self.filtered(lambda n: sms_by_notification[n.id].state == "outgoing")
         outgoing._mark_sent({n.id: sms_by_notification[n.id].mail_message_id for n in outgoing})
+        if template == self.env.ref("repair_customer_communication.sms_template_overview_reply"):
+            outgoing.communication_id.sms_reply_offered = True
         labels = dict(sms_all._fields["failure_type"]._description_selection(self.env))
         for failure_type, refused in (
             (self - outgoing).grouped(lambda n: sms_by_notification[n.id].failure_type).items()

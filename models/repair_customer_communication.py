@@ -511,8 +511,11 @@ class RepairCustomerCommunication(models.Model):
                 raise UserError(self.env._("Your answer is already being sent. Please wait a moment.")) from error
         self.invalidate_recordset()
 
-    def _confirm_by_customer(self, ip_address=False, user_agent=False):
-        """Store the answer on the work items, log it and alert reception (once)."""
+    def _confirm_by_customer(self, ip_address=False, user_agent=False, sms_number=False):
+        """Store the answer on the work items, log it and alert reception (once).
+
+        `sms_number`: the answer came as an SMS reply from this number, not from the page.
+        """
         self.ensure_one()
         now = fields.Datetime.now()
         self.write({"state": "confirmed", "confirmed_at": now})
@@ -520,7 +523,8 @@ class RepairCustomerCommunication(models.Model):
         for decision in {line.decision for line in self.line_ids if line.decision}:
             lines = self.line_ids.filtered(lambda line, decision=decision: line.decision == decision)
             lines.work_item_id.sudo().customer_decision = decision
-        self._log_event("confirmed", ip_address=ip_address, user_agent=user_agent)
+        by_sms = self.env._("By SMS reply from %(number)s.", number=sms_number) if sms_number else False
+        self._log_event("confirmed", ip_address=ip_address, user_agent=user_agent, details=by_sms)
         if self.kind == "overview":
             self.env["customer.notification"]._on_overview_answered(self)
         if self.kind == "checkin":
@@ -537,6 +541,8 @@ class RepairCustomerCommunication(models.Model):
                 name=self.partner_id.display_name,
                 **counts,
             )
+            if by_sms:
+                body = f"{body} {by_sms}"
             summary = self.env._("Customer answered the overview")
         order = self.order_id.sudo()
         # Authored by the customer, as Odoo's portal does: not by the public user, whom

@@ -20,6 +20,12 @@ class ResCompany(models.Model):
         default=14,
         help="Days a link sent to a customer stays valid.",
     )
+    repair_sms_reply_answers = fields.Boolean(
+        "Answer overviews by SMS reply",
+        help="An overview sent by SMS lists its items by number: the customer may reply “1 3” to have "
+        "items 1 and 3 done and the others declined, or “0” to decline them all. Not offered where "
+        "customers must accept conditions or sign.",
+    )
     _repair_link_validity_positive = models.Constraint(
         "CHECK (repair_link_validity_days > 0)",
         "A customer link must stay valid for at least one day.",

@@ -1,10 +1,40 @@
 from odoo import models
 
+# Set while Odoo's SMS queue hands SMS to the provider: what the trackers learn then is the send's result.
+SENDING_CONTEXT = "workshop_sms_sending"
+
 
 class SmsSms(models.Model):
     """Tell the customer message queue whether its SMS were accepted by the provider."""
 
     _inherit = "sms.sms"
+
+    def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
+        """Each SMS through the provider of its own location, as `send()` does.
+
+        Odoo's SMS job (`_process_queue`) calls this on its whole batch, which then must
+        belong to one company (`ensure_one`), and the provider it builds works for the
+        job user's company: with `sms_twilio` on one location only, or SMS of two
+        locations in one batch, the batch fails. The workshop's queue hands over the SMS
+        of every location to that job, so they are grouped here per provider and
+        account (`_split_by_api`, `sms_twilio`'s own grouping). With one location and
+        Odoo's IAP, this is exactly Odoo's send.
+        """
+        if self.env.context.get("sms_api") or not self:
+            return super()._send(unlink_failed=unlink_failed, unlink_sent=unlink_sent, raise_exception=raise_exception)
+        for sms_api, sms in self._split_by_api():
+            super(SmsSms, sms.with_context(sms_api=sms_api))._send(
+                unlink_failed=unlink_failed, unlink_sent=unlink_sent, raise_exception=raise_exception
+            )
+        return None
+
+    def _send_with_api(self, sms_api, *args, **kwargs):
+        """Mark the send, so that `sms.tracker` tells its result apart from a delivery report.
+
+        Twilio may call back before the send's transaction ends, while the SMS notification
+        still reads "ready": the state alone cannot say which is which.
+        """
+        return super(SmsSms, self.with_context(**{SENDING_CONTEXT: True}))._send_with_api(sms_api, *args, **kwargs)
 
     def _handle_call_result_hook(self, results):
         super()._handle_call_result_hook(results)

@@ -4,7 +4,7 @@
 # - this module's tests (browser tours included) on a database installed with
 #   the demo data (one test checks that the demo loads; the others make their
 #   own data);
-# - Odoo's own repair, fleet, portal, sms and phone_validation tests on a database with the module installed
+# - Odoo's own repair, fleet, portal, sms, sms_twilio and phone_validation tests on a database with the module installed
 #   and no demo data: those tests assume a database without finished repairs;
 # - then, on that database, real parallel requests against an Odoo server
 #   (tests/test_concurrent_answers.py, skipped in the first run), and SMS sent
@@ -33,7 +33,7 @@ say "Installed in $(( $(date +%s) - START ))s. Running the tests ..."
 
 ODOO_ADDONS=$(odoo_addons_dirs | tr ',' '\n')
 odoo_tests=()
-for addon in repair fleet portal sms phone_validation; do
+for addon in repair fleet portal sms sms_twilio phone_validation; do
     for d in $ODOO_ADDONS; do
         if [ -d "$d/$addon/tests" ]; then
             odoo_tests+=("$d/$addon/tests")
@@ -55,7 +55,7 @@ run_pytest "$DB" "$MODULE_DIR/tests" "$@"
 rc_module=$?
 rc_odoo=0
 if [ ${#odoo_tests[@]} -gt 0 ] && [ $# -eq 0 ]; then
-    say "== Odoo's own repair, fleet, portal, sms and phone_validation tests, with the module installed"
+    say "== Odoo's own repair, fleet, portal, sms, sms_twilio and phone_validation tests, with the module installed"
     run_pytest "$DB_ODOO" "${odoo_tests[@]}"
     rc_odoo=$?
 fi

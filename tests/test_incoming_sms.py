@@ -1,0 +1,258 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .notification_common import NotificationCommon
+
+
+@tagged("post_install", "-at_install")
+class IncomingSmsCommon(NotificationCommon):
+    """A customer (Émile, +32470123456) with an open work order, and a helper to receive SMS."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Incoming = cls.env["customer.incoming.sms"]
+        cls.number = "+32470123456"
+        cls.open_order = cls._create_customer_order(
+            [("Brake pads", "necessary", 200.0), ("Wiper blades", "recommended", 25.0), ("Oil", "scheduled", 60.0)],
+            user_id=cls.receptionist.id,
+        )
+        cls.counter = 0
+
+    def _receive(self, text, number=None, message_id=None):
+        type(self).counter += 1
+        return self.Incoming._receive("webhook", message_id or f"m{self.counter}", number or self.number, text)
+
+    def _queued(self, kind, partner=None):
+        return self.Notification.search(
+            [("kind", "=", kind), ("partner_id", "=", (partner or self.emile).id)], order="id"
+        )
+
+    def _send_overview_by_sms(self, order=None):
+        """The order's overview sent by SMS to Émile's mobile; returns (communication, the SMS's text)."""
+        order = order or self.open_order
+        communication = order._prepare_customer_communication(
+            {"role": "driver", "partner": self.emile, "channel": "sms", "address": self.number}
+        )
+        with self.mockSMSGateway():
+            communication._send()
+        sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", communication.sms_message_id.id)])
+        return communication, sms.body
+
+
+@tagged("post_install", "-at_install")
+class TestStopAndStart(IncomingSmsCommon):
+    def test_each_stop_keyword_withdraws_automated_sms(self):
+        for text in ("STOP", "  stop sms ", "Arrêt", "ARRET", "Stoppen", "stop."):
+            with self.subTest(text=text):
+                self.emile.accepts_automated_sms = True
+                incoming = self._receive(text)
+                self.assertEqual(incoming.outcome, "stop")
+                self.assertFalse(self.emile.accepts_automated_sms)
+                self.assertIn(self.number, incoming.note)
+
+    def test_stop_is_logged_confirmed_once_and_start_gives_it_back(self):
+        self.emile.lang = "fr_FR" if self.env["res.lang"]._lang_get("fr_FR") else "en_US"
+        incoming = self._receive("STOP")
+        note = self.emile.message_ids.filtered(lambda m: "withdrawn" in (m.body or "") or "retir" in (m.body or ""))
+        self.assertTrue(note, "the customer's chatter tells when and from which number")
+        self.assertIn(self.number, note[0].body)
+        confirmation = self._queued("sms_stop")
+        self.assertEqual(len(confirmation), 1)
+        self.assertEqual(confirmation.incoming_sms_id, incoming)
+        self.assertEqual(confirmation.address, self.number)
+        with self.mockSMSGateway():
+            self._run_job()
+        self.assertEqual(confirmation.state, "sent", "a STOP is confirmed although automated SMS are off now")
+        self.assertIn("START", confirmation.message_id.body)
+        # A second STOP changes nothing and is not answered again.
+        again = self._receive("stop")
+        self.assertEqual(again.outcome, "stop")
+        self.assertIn("nothing changed", again.note)
+        self.assertEqual(len(self._queued("sms_stop")), 1)
+        # START gives the consent back, and says so.
+        start = self._receive("Start")
+        self.assertEqual(start.outcome, "start")
+        self.assertTrue(self.emile.accepts_automated_sms)
+        self.assertEqual(len(self._queued("sms_start")), 1)
+
+    def test_after_stop_automated_sms_are_skipped_and_manual_ones_still_go(self):
+        self._receive("STOP")
+        self._rule()
+        self.open_order.write({"state": "done"})
+        automated = self._notifications(self.open_order)
+        with self.mockSMSGateway():
+            self._run_job()
+        self.assertEqual(automated.state, "skipped")
+        self.assertIn("automated SMS", automated.reason)
+        communication, body = self._send_overview_by_sms()
+        self.assertEqual(communication.state, "sent", "reception's own send follows the block flag only")
+        self.assertTrue(body)
+
+    def test_a_blocked_customer_gets_no_confirmation(self):
+        self.emile.communication_blocked = True
+        self._receive("STOP")
+        confirmation = self._queued("sms_stop")
+        with self.mockSMSGateway():
+            self._run_job()
+        self.assertEqual(confirmation.state, "skipped")
+
+    def test_stop_from_an_unknown_number_changes_nothing(self):
+        incoming = self._receive("STOP", number="+32499000000")
+        self.assertEqual(incoming.outcome, "unknown")
+        self.assertTrue(self.emile.accepts_automated_sms)
+        self.assertFalse(self.Notification.search([("kind", "=", "sms_stop")]))
+
+
+@tagged("post_install", "-at_install")
+class TestRepliesReachTheShop(IncomingSmsCommon):
+    def test_a_reply_lands_on_the_current_work_order_with_a_todo(self):
+        incoming = self._receive("Can I pick the car up at 5?")
+        self.assertEqual(incoming.outcome, "reply")
+        self.assertEqual(incoming.order_id, self.open_order)
+        self.assertEqual(incoming.partner_id, self.emile)
+        message = incoming.message_id
+        self.assertEqual(message.model, "repair.order")
+        self.assertEqual(message.res_id, self.open_order.id)
+        self.assertEqual(message.author_id, self.emile)
+        self.assertIn("pick the car up", message.body)
+        self.assertIn(self.receptionist.partner_id, message.partner_ids, "the person in charge is notified")
+        self.assertTrue(message.subtype_id.internal, "an internal note: no copy to the customer's side")
+        todo = self.open_order.activity_ids.filtered(lambda a: "SMS from" in (a.summary or ""))
+        self.assertEqual(todo.user_id, self.receptionist)
+
+    def test_without_an_open_order_it_lands_on_the_customer(self):
+        Order = self.env["repair.order"]
+        domain = ["|", "|", ("partner_id", "=", self.emile.id), ("driver_id", "=", self.emile.id), ("owner_id", "=", self.emile.id)]
+        Order.search(domain).write({"state": "cancel"})
+        incoming = self._receive("Thanks for the service")
+        self.assertFalse(incoming.order_id)
+        self.assertEqual(incoming.message_id.model, "res.partner")
+        self.assertEqual(incoming.message_id.res_id, self.emile.id)
+        self.assertTrue(self.emile.activity_ids.filtered(lambda a: "SMS from" in (a.summary or "")))
+
+    def test_an_unknown_number_is_kept_and_applied_nowhere(self):
+        incoming = self._receive("Hello?", number="+32499000000")
+        self.assertEqual(incoming.outcome, "unknown")
+        self.assertFalse(incoming.message_id)
+        self.assertFalse(incoming.partner_id)
+
+    def test_the_same_provider_message_twice_is_handled_once(self):
+        first = self._receive("See you tomorrow", message_id="SM-dup")
+        second = self._receive("See you tomorrow", message_id="SM-dup")
+        self.assertEqual(first, second)
+        posted = self.open_order.message_ids.filtered(lambda m: "See you tomorrow" in (m.body or ""))
+        self.assertEqual(len(posted), 1)
+
+    def test_a_text_far_over_sms_length_is_kept_short_and_not_applied(self):
+        incoming = self._receive("STOP " + "x" * 5000)
+        self.assertEqual(incoming.outcome, "refused")
+        self.assertEqual(len(incoming.body), 1600)
+        self.assertEqual(incoming.received_length, 5005)
+        self.assertFalse(incoming.message_id)
+        self.assertTrue(self.emile.accepts_automated_sms)
+
+    def test_a_message_without_provider_id_is_refused(self):
+        with self.assertRaises(Exception):
+            self.Incoming._receive("webhook", "", self.number, "Hi")
+
+
+@tagged("post_install", "-at_install")
+class TestAnswerByReply(IncomingSmsCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_a.repair_sms_reply_answers = True
+
+    def test_the_sms_offers_numbered_items_and_the_reply_records_the_answer(self):
+        communication, body = self._send_overview_by_sms()
+        self.assertTrue(communication.sms_reply_offered)
+        self.assertIn("1. Brake pads", body)
+        self.assertIn("2. Wiper blades", body)
+        self.assertNotIn("Oil", body, "scheduled work asks for no decision")
+        self.assertIn("0 to decline", body)
+        incoming = self._receive("1")
+        self.assertEqual(incoming.outcome, "answer")
+        self.assertEqual(incoming.communication_id, communication)
+        decisions = {line.name: line.decision for line in communication.line_ids}
+        self.assertEqual(decisions["Brake pads"], "accepted")
+        self.assertEqual(decisions["Wiper blades"], "declined")
+        self.assertEqual(communication.state, "confirmed", "read-only, as after a confirmation on the page")
+        work = {item.name: item.customer_decision for item in self.open_order.work_item_ids}
+        self.assertEqual(work["Brake pads"], "accepted")
+        event = communication.event_ids.filtered(lambda e: e.event_type == "confirmed")
+        self.assertIn(self.number, event.details)
+        self.assertIn("SMS reply", event.details)
+        # Confirmed back by SMS with the total: brake pads and the scheduled oil, 21 % VAT.
+        confirmation = self._queued("sms_answer")
+        with self.mockSMSGateway():
+            self._run_job()
+        self.assertEqual(confirmation.state, "sent")
+        text = confirmation.message_id.body
+        self.assertIn("to do: 1", text)
+        self.assertIn("declined: 2", text)
+        self.assertIn("314.60", text)
+        # A second reply no longer changes the answer: it is a message for the shop.
+        again = self._receive("2")
+        self.assertEqual(again.outcome, "refused")
+        self.assertIn("already answered", again.note)
+        self.assertEqual(again.message_id.model, "repair.order")
+        self.assertEqual(communication.line_ids.filtered(lambda l: l.name == "Wiper blades").decision, "declined")
+
+    def test_zero_declines_every_item(self):
+        communication, _body = self._send_overview_by_sms()
+        self._receive("0")
+        self.assertEqual(set(communication._sms_reply_lines() and [l.decision for l in communication._sms_reply_lines()]), {"declined"})
+        self.assertEqual(communication.state, "confirmed")
+
+    def test_several_numbers_in_the_usual_forms(self):
+        for text in ("1 2", "1,2", "1, 2", "1 and 2", "2;1"):
+            with self.subTest(text=text):
+                communication, _body = self._send_overview_by_sms()
+                incoming = self._receive(text)
+                self.assertEqual(incoming.outcome, "answer", text)
+                self.assertEqual({l.decision for l in communication._sms_reply_lines()}, {"accepted"})
+
+    def test_numbers_that_are_not_items_are_a_reply_for_the_shop(self):
+        communication, _body = self._send_overview_by_sms()
+        incoming = self._receive("1 7")
+        self.assertEqual(incoming.outcome, "refused")
+        self.assertIn("not those of the overview", incoming.note)
+        self.assertEqual(communication.state, "sent")
+        self.assertFalse(any(communication.line_ids.mapped("decision")))
+
+    def test_another_number_cannot_answer(self):
+        communication, _body = self._send_overview_by_sms()
+        incoming = self._receive("1", number="+32491654321")  # Émile's professional mobile: not where it went
+        self.assertEqual(incoming.outcome, "reply")
+        self.assertEqual(communication.state, "sent")
+
+    def test_an_expired_link_is_not_answered(self):
+        communication, _body = self._send_overview_by_sms()
+        communication.expires_at = fields.Datetime.now() - timedelta(hours=1)
+        incoming = self._receive("1")
+        self.assertEqual(incoming.outcome, "refused")
+        self.assertIn("expired", incoming.note)
+        self.assertEqual(communication.state, "sent")
+
+    def test_a_replaced_version_is_not_answered(self):
+        old, _body = self._send_overview_by_sms()
+        self.company_a.repair_sms_reply_answers = False
+        new, body = self._send_overview_by_sms()
+        self.assertFalse(new.sms_reply_offered)
+        self.assertNotIn("0 to decline", body)
+        incoming = self._receive("1")
+        self.assertEqual(incoming.outcome, "refused")
+        self.assertIn("newer version", incoming.note)
+        self.assertEqual(old.state, "superseded")
+
+    def test_no_offer_where_the_shop_asks_a_signature(self):
+        self.company_a.repair_require_signature = True
+        communication, body = self._send_overview_by_sms()
+        self.assertFalse(communication.sms_reply_offered)
+        self.assertNotIn("1. Brake pads", body)
+        incoming = self._receive("1")
+        self.assertEqual(incoming.outcome, "reply")
+        self.assertEqual(communication.state, "sent")
