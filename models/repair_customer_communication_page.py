@@ -55,6 +55,10 @@ class RepairCustomerCommunication(models.Model):
             "show_prices": self.show_prices,
             "currency": self.currency_id,
             "groups": self._lines_by_category(),
+            # The numbers the SMS gave the items, when it offered to answer by reply.
+            "sms_numbers": {line.id: n for n, line in enumerate(self._sms_reply_lines(), 1)}
+            if self.sms_reply_offered
+            else {},
             **self._customer_page_labels(),
         }
         return {

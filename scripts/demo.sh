@@ -38,6 +38,15 @@ echo "env['ir.config_parameter'].set_param('sms.endpoint', 'http://127.0.0.1:$SM
     | odoo_bin shell -c "$CONF" -d "$DB" --log-level=error --no-http >/dev/null 2>&1 \
     || die "pointing the demo database's SMS at the local gateway failed."
 
+# Customers' SMS replies come back through the module's signed incoming-SMS webhook:
+# `make sms-reply` signs with the secret kept here (a new one each start).
+mkdir -p "$SMS_DIR"
+SECRET_FILE="$SMS_DIR/inbound.secret"
+(umask 077 && "$PY" -c "import secrets; print(secrets.token_hex(32))" > "$SECRET_FILE")
+echo "env['ir.config_parameter'].set_param('repair_customer_communication.sms_inbound_secret', open('$SECRET_FILE').read().strip()); env.cr.commit()" \
+    | odoo_bin shell -c "$CONF" -d "$DB" --log-level=error --no-http >/dev/null 2>&1 \
+    || die "setting the demo database's incoming-SMS secret failed."
+
 BASE_URL="http://127.0.0.1:$HTTP_PORT"
 LINKS=$(BASE_URL=$BASE_URL odoo_bin shell -c "$CONF" -d "$DB" --log-level=error --no-http \
     < "$ROOT/scripts/demo_links.py" 2>/dev/null | sed -n 's/^LINK //p')
@@ -58,6 +67,9 @@ $LINKS
  Outgoing SMS go to a local gateway (Odoo's SMS API), one .txt file per SMS,
  reported delivered two seconds later:
    .local/sms/
+ Answer as a customer by SMS (Repairs > Notifications > Incoming SMS):
+   make sms-reply FROM=+32471265984 TEXT="1 2"   (Emily Carter answers her overview;
+                                                  or TEXT=STOP, TEXT="Is it ready?")
 ================================================================================
 
 EOT

@@ -6,17 +6,28 @@ text file (number, sender, time, text) in the folder given, and a moment later r
 it delivered to the database through Odoo's own delivery-report route (the
 ``webhook_url`` Odoo sends along, ``/sms/status``). Nothing leaves the machine.
 
+It also plays a customer answering: ``sms_gateway.py reply --from +32470123456 "1 3"``
+posts that SMS to the database the way an SMS bridge does (the module's incoming-SMS
+webhook, JSON signed with HMAC-SHA256 under the secret ``make demo`` keeps in
+``.local/sms/inbound.secret``), keeps it in the folder too and prints what the
+database made of it.
+
 Tooling only: the add-on knows nothing of it. ``make demo`` starts it and points the
 demo database's ``sms.endpoint`` at it.
 """
 
 import argparse
+import hashlib
+import hmac
 import json
 import re
+import sys
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -133,6 +144,38 @@ def handler_for(gateway):
     return Handler
 
 
+INBOUND_PATH = "/repair_customer_communication/sms/inbound"
+
+
+def reply(odoo_url, secret, from_number, text, to_number="", folder=None):
+    """Post one customer's SMS to the database's incoming-SMS webhook; returns (HTTP status, its JSON answer)."""
+    payload = {"id": f"gateway-{uuid.uuid4().hex}", "from": from_number, "to": to_number, "text": text}
+    body = json.dumps(payload).encode()
+    signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    request = urllib.request.Request(
+        odoo_url.rstrip("/") + INBOUND_PATH,
+        data=body,
+        headers={"Content-Type": "application/json", "X-Signature": signature},
+    )
+    if folder:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{time.strftime('%Y%m%d-%H%M%S')}-in-{payload['id'][-6:]}.txt"
+        (folder / name).write_text(
+            f"From: {from_number}\nTo: {to_number or 'the workshop'}\nTime: {time.strftime('%Y-%m-%d %H:%M:%S')}\n"
+            f"Id: {payload['id']}\n\n{text}\n",
+            encoding="utf-8",
+        )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        try:
+            return error.code, json.loads(error.read() or b"{}")
+        except ValueError:
+            return error.code, {}
+
+
 def serve(folder, port, delay=2.0, host="127.0.0.1"):
     """A running server (call `shutdown()` to stop it) and its gateway."""
     gateway = SmsGateway(folder, delay=delay)
@@ -141,7 +184,32 @@ def serve(folder, port, delay=2.0, host="127.0.0.1"):
     return server, gateway
 
 
+def main_reply(argv):
+    parser = argparse.ArgumentParser(prog="sms_gateway.py reply", description="Send an SMS to the workshop as a customer.")
+    parser.add_argument("text", help='what the customer writes, such as "1 3", "STOP" or "Is it ready?"')
+    parser.add_argument("--from", dest="from_number", required=True, help="the customer's mobile, such as +32470123456")
+    parser.add_argument("--to", default="", help="the workshop's number (optional)")
+    parser.add_argument("--odoo", default="http://127.0.0.1:8069", help="the database's address")
+    parser.add_argument("--secret-file", default=".local/sms/inbound.secret")
+    parser.add_argument("--folder", default=".local/sms")
+    args = parser.parse_args(argv)
+    try:
+        secret = Path(args.secret_file).read_text(encoding="utf-8").strip()
+    except OSError:
+        sys.exit(f"sms_gateway: no webhook secret in {args.secret_file}: start the demo with 'make demo' first.")
+    try:
+        status, answer = reply(args.odoo, secret, args.from_number, args.text, args.to, folder=args.folder)
+    except OSError as error:
+        sys.exit(f"sms_gateway: the database at {args.odoo} did not answer ({error}): is 'make demo' running?")
+    if status != 200 or not answer.get("ok"):
+        sys.exit(f"sms_gateway: the database refused the SMS ({status}: {answer.get('error', 'no reason given')}).")
+    print(f"Received by the workshop: {answer.get('outcome')}")
+
+
 def main():
+    if sys.argv[1:2] == ["reply"]:
+        main_reply(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8071)
     parser.add_argument("--folder", default=".local/sms")

@@ -201,6 +201,17 @@ class TestAnswerByReply(IncomingSmsCommon):
         self.assertEqual(again.message_id.model, "repair.order")
         self.assertEqual(communication.line_ids.filtered(lambda l: l.name == "Wiper blades").decision, "declined")
 
+    def test_the_page_shows_the_numbers_of_the_sms(self):
+        communication, _body = self._send_overview_by_sms()
+        items = communication._customer_page_sections(communication._get_token(), False)["items"]
+        self.assertIn('<span class="o_workshop_item_number">1</span>. Brake pads', items)
+        self.assertIn('<span class="o_workshop_item_number">2</span>. Wiper blades', items)
+        self.assertIn("reply to the SMS", items)
+        self.company_a.repair_sms_reply_answers = False
+        other, _body = self._send_overview_by_sms()
+        items = other._customer_page_sections(other._get_token(), False)["items"]
+        self.assertNotIn("o_workshop_item_number", items)
+
     def test_zero_declines_every_item(self):
         communication, _body = self._send_overview_by_sms()
         self._receive("0")

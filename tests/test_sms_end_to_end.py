@@ -145,3 +145,58 @@ def test_an_overview_and_a_reminder_reach_the_phone_and_the_link_opens(server, g
         page = response.read().decode()
     assert response.status == 200
     assert "Brake pads" in page
+
+
+def _prepare_reply(env, base, gateway_url):
+    """An overview by SMS offering to answer by reply, and the secret of the incoming-SMS webhook."""
+    params = env["ir.config_parameter"]
+    params.set_param("sms.endpoint", gateway_url)
+    params.set_param("web.base.url", base)
+    params.set_param("repair_customer_communication.sms_inbound_secret", "end-to-end-secret")
+    env.company.repair_sms_reply_answers = True
+    env["customer.notification"].search([("state", "=", "queued")]).write({"state": "cancelled"})
+    partner = env["res.partner"].create({"name": "Sms Reply End-to-end", "phone": REPLY_PHONE, "lang": "en_US"})
+    order = env["repair.order"].create(
+        {
+            "partner_id": partner.id,
+            "driver_id": partner.id,
+            "work_item_ids": [
+                Command.create({"name": "Brake discs", "category": "necessary", "price_unit": 300.0}),
+                Command.create({"name": "Cabin filter", "category": "recommended", "price_unit": 30.0}),
+            ],
+        }
+    )
+    overview = order._prepare_customer_communication(
+        {"role": "driver", "partner": partner, "channel": "sms", "address": partner.phone}
+    )
+    overview._send()
+    return overview.id
+
+
+REPLY_PHONE = "+32470998866"
+
+
+def test_the_customer_answers_the_overview_by_sms_reply(server, gateway):
+    gateway_url, folder = gateway
+    overview_id = _with_env(lambda env: _prepare_reply(env, server, gateway_url))
+    _with_env(lambda env: env["sms.sms"].search([("state", "=", "outgoing"), ("number", "=", REPLY_PHONE)])._send())
+    [offer] = [p.read_text(encoding="utf-8") for p in folder.glob("*.txt") if f"To: {REPLY_PHONE}" in p.read_text()]
+    assert "1. Brake discs" in offer and "2. Cabin filter" in offer, offer
+
+    # The customer texts back "1" through the gateway, as `make sms-reply` does.
+    status, answer = GATEWAY.reply(server, "end-to-end-secret", REPLY_PHONE, "1", folder=folder)
+    assert (status, answer) == (200, {"ok": True, "outcome": "answer"}), answer
+    state = _with_env(lambda env: env["repair.customer.communication"].browse(overview_id).state)
+    assert state == "confirmed"
+
+    # Its confirmation, with the total, comes back to the phone.
+    def send_confirmation(env):
+        env["customer.notification"]._cron_send_due()
+        env["sms.sms"].search([("state", "=", "outgoing"), ("number", "=", REPLY_PHONE)])._send()
+
+    _with_env(send_confirmation)
+    texts = [p.read_text(encoding="utf-8") for p in folder.glob("*.txt")]
+    assert any(f"To: {REPLY_PHONE}" in text and "we recorded your answer" in text for text in texts), texts
+    # A forged reply is refused by the server.
+    status, answer = GATEWAY.reply(server, "wrong-secret", REPLY_PHONE, "STOP")
+    assert status == 403, answer
