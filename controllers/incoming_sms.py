@@ -84,9 +84,11 @@ class WorkshopIncomingSms(http.Controller):
             payload = json.loads(body)
         except ValueError:
             payload = None
-        if not isinstance(payload, dict) or not all(
-            isinstance(payload.get(key), str) and payload.get(key) for key in ("id", "from")
-        ) or not isinstance(payload.get("text", ""), str):
+        if (
+            not isinstance(payload, dict)
+            or not all(isinstance(payload.get(key), str) and payload.get(key) for key in ("id", "from"))
+            or not isinstance(payload.get("text", ""), str)
+        ):
             return self._json({"ok": False, "error": "expected {id, from, text[, to]} as strings"}, status=400)
         try:
             incoming = request.env["customer.incoming.sms"]._receive(
@@ -128,6 +130,4 @@ class WorkshopIncomingSms(http.Controller):
         return request.make_response(EMPTY_TWIML, headers=[("Content-Type", "text/xml; charset=utf-8")])
 
     def _json(self, value, status=200):
-        return request.make_response(
-            json.dumps(value), status=status, headers=[("Content-Type", "application/json")]
-        )
+        return request.make_response(json.dumps(value), status=status, headers=[("Content-Type", "application/json")])

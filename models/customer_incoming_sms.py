@@ -76,9 +76,7 @@ class CustomerIncomingSms(models.Model):
     received_length = fields.Integer("Characters received", readonly=True)
     received_at = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True, index="btree_not_null")
-    order_id = fields.Many2one(
-        "repair.order", "Work order", readonly=True, index="btree_not_null", ondelete="set null"
-    )
+    order_id = fields.Many2one("repair.order", "Work order", readonly=True, index="btree_not_null", ondelete="set null")
     communication_id = fields.Many2one(
         "repair.customer.communication", "Overview answered", readonly=True, ondelete="set null"
     )
@@ -96,7 +94,7 @@ class CustomerIncomingSms(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _receive(self, provider, message_id, from_number, body, to_number=None, company=None):
+    def _receive(self, provider, message_id, from_number, body, *, to_number=None, company=None):
         """Keep and handle one SMS a provider received for the workshop; returns the record.
 
         Runs as the system (webhooks come as the public user). A message the provider
@@ -248,7 +246,9 @@ class CustomerIncomingSms(models.Model):
                 when=when,
             )
         if not changed:
-            self._settle(outcome, self.env._("Already so: nothing changed, no confirmation sent."), partner_id=partners[:1].id)
+            self._settle(
+                outcome, self.env._("Already so: nothing changed, no confirmation sent."), partner_id=partners[:1].id
+            )
             return
         if not self.company_id:
             self.company_id = self._open_order(changed).company_id
@@ -335,7 +335,7 @@ class CustomerIncomingSms(models.Model):
     # ------------------------------------------------------------------
 
     def _answer_summary(self):
-        """"Items 1 and 3 to do, 2 declined: €420.00 incl. VAT", in the customer's language."""
+        """ "Items 1 and 3 to do, 2 declined: €420.00 incl. VAT", in the customer's language."""
         self.ensure_one()
         overview = self.communication_id
         lines = overview._sms_reply_lines()

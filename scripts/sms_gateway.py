@@ -147,7 +147,7 @@ def handler_for(gateway):
 INBOUND_PATH = "/repair_customer_communication/sms/inbound"
 
 
-def reply(odoo_url, secret, from_number, text, to_number="", folder=None):
+def reply(odoo_url, secret, from_number, text, *, to_number="", folder=None):
     """Post one customer's SMS to the database's incoming-SMS webhook; returns (HTTP status, its JSON answer)."""
     payload = {"id": f"gateway-{uuid.uuid4().hex}", "from": from_number, "to": to_number, "text": text}
     body = json.dumps(payload).encode()
@@ -185,7 +185,9 @@ def serve(folder, port, delay=2.0, host="127.0.0.1"):
 
 
 def main_reply(argv):
-    parser = argparse.ArgumentParser(prog="sms_gateway.py reply", description="Send an SMS to the workshop as a customer.")
+    parser = argparse.ArgumentParser(
+        prog="sms_gateway.py reply", description="Send an SMS to the workshop as a customer."
+    )
     parser.add_argument("text", help='what the customer writes, such as "1 3", "STOP" or "Is it ready?"')
     parser.add_argument("--from", dest="from_number", required=True, help="the customer's mobile, such as +32470123456")
     parser.add_argument("--to", default="", help="the workshop's number (optional)")
@@ -198,7 +200,7 @@ def main_reply(argv):
     except OSError:
         sys.exit(f"sms_gateway: no webhook secret in {args.secret_file}: start the demo with 'make demo' first.")
     try:
-        status, answer = reply(args.odoo, secret, args.from_number, args.text, args.to, folder=args.folder)
+        status, answer = reply(args.odoo, secret, args.from_number, args.text, to_number=args.to, folder=args.folder)
     except OSError as error:
         sys.exit(f"sms_gateway: the database at {args.odoo} did not answer ({error}): is 'make demo' running?")
     if status != 200 or not answer.get("ok"):

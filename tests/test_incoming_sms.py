@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .notification_common import NotificationCommon
@@ -125,7 +126,13 @@ class TestRepliesReachTheShop(IncomingSmsCommon):
 
     def test_without_an_open_order_it_lands_on_the_customer(self):
         Order = self.env["repair.order"]
-        domain = ["|", "|", ("partner_id", "=", self.emile.id), ("driver_id", "=", self.emile.id), ("owner_id", "=", self.emile.id)]
+        domain = [
+            "|",
+            "|",
+            ("partner_id", "=", self.emile.id),
+            ("driver_id", "=", self.emile.id),
+            ("owner_id", "=", self.emile.id),
+        ]
         Order.search(domain).write({"state": "cancel"})
         incoming = self._receive("Thanks for the service")
         self.assertFalse(incoming.order_id)
@@ -155,7 +162,7 @@ class TestRepliesReachTheShop(IncomingSmsCommon):
         self.assertTrue(self.emile.accepts_automated_sms)
 
     def test_a_message_without_provider_id_is_refused(self):
-        with self.assertRaises(Exception):
+        with self.assertRaises(UserError):
             self.Incoming._receive("webhook", "", self.number, "Hi")
 
 
@@ -199,7 +206,7 @@ class TestAnswerByReply(IncomingSmsCommon):
         self.assertEqual(again.outcome, "refused")
         self.assertIn("already answered", again.note)
         self.assertEqual(again.message_id.model, "repair.order")
-        self.assertEqual(communication.line_ids.filtered(lambda l: l.name == "Wiper blades").decision, "declined")
+        self.assertEqual(communication.line_ids.filtered(lambda line: line.name == "Wiper blades").decision, "declined")
 
     def test_the_page_shows_the_numbers_of_the_sms(self):
         communication, _body = self._send_overview_by_sms()
@@ -215,7 +222,7 @@ class TestAnswerByReply(IncomingSmsCommon):
     def test_zero_declines_every_item(self):
         communication, _body = self._send_overview_by_sms()
         self._receive("0")
-        self.assertEqual(set(communication._sms_reply_lines() and [l.decision for l in communication._sms_reply_lines()]), {"declined"})
+        self.assertEqual([line.decision for line in communication._sms_reply_lines()], ["declined", "declined"])
         self.assertEqual(communication.state, "confirmed")
 
     def test_several_numbers_in_the_usual_forms(self):
@@ -224,7 +231,7 @@ class TestAnswerByReply(IncomingSmsCommon):
                 communication, _body = self._send_overview_by_sms()
                 incoming = self._receive(text)
                 self.assertEqual(incoming.outcome, "answer", text)
-                self.assertEqual({l.decision for l in communication._sms_reply_lines()}, {"accepted"})
+                self.assertEqual({line.decision for line in communication._sms_reply_lines()}, {"accepted"})
 
     def test_numbers_that_are_not_items_are_a_reply_for_the_shop(self):
         communication, _body = self._send_overview_by_sms()

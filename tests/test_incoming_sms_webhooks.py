@@ -45,7 +45,9 @@ class TestSignedWebhook(IncomingSmsCommon, HttpCase):
         self.assertEqual(incoming.order_id, self.open_order)
         self.assertEqual(incoming.company_id, self.company_a)
         # The bridge sends it again: the same answer, nothing more.
-        self.assertEqual(self._post({"id": "gw-1", "from": self.number, "text": "On my way"}).json()["outcome"], "reply")
+        self.assertEqual(
+            self._post({"id": "gw-1", "from": self.number, "text": "On my way"}).json()["outcome"], "reply"
+        )
         self.assertEqual(self.Incoming.search_count([("provider_message_id", "=", "gw-1")]), 1)
 
     @mute_logger(CONTROLLER_LOGGER)
@@ -61,9 +63,13 @@ class TestSignedWebhook(IncomingSmsCommon, HttpCase):
         self.assertTrue(self.emile.accepts_automated_sms)
 
     def test_bad_bodies_get_a_plain_answer(self):
-        for raw in (b"not json", b"[1, 2]", json.dumps({"from": self.number}).encode(),
-                    json.dumps({"id": 5, "from": self.number, "text": "x"}).encode(),
-                    json.dumps({"id": "gw-3", "from": self.number, "text": ["x"]}).encode()):
+        for raw in (
+            b"not json",
+            b"[1, 2]",
+            json.dumps({"from": self.number}).encode(),
+            json.dumps({"id": 5, "from": self.number, "text": "x"}).encode(),
+            json.dumps({"id": "gw-3", "from": self.number, "text": ["x"]}).encode(),
+        ):
             with self.subTest(raw=raw):
                 response = self._post(None, raw=raw)
                 self.assertEqual(response.status_code, 400)
