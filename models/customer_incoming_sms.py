@@ -74,7 +74,7 @@ class CustomerIncomingSms(models.Model):
     to_number = fields.Char("To", readonly=True)
     body = fields.Text("Text", readonly=True)
     received_length = fields.Integer("Characters received", readonly=True)
-    received_at = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
+    received_at = fields.Datetime("Received", default=fields.Datetime.now, required=True, readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True, index="btree_not_null")
     order_id = fields.Many2one("repair.order", "Work order", readonly=True, index="btree_not_null", ondelete="set null")
     communication_id = fields.Many2one(

@@ -274,3 +274,43 @@ class TestAnswerByReply(IncomingSmsCommon):
         incoming = self._receive("1")
         self.assertEqual(incoming.outcome, "reply")
         self.assertEqual(communication.state, "sent")
+
+
+@tagged("post_install", "-at_install")
+class TestInTheCustomersLanguage(IncomingSmsCommon):
+    """The offer, the confirmations and the page's numbers speak the customer's language."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for lang in ("fr_FR", "nl_BE"):
+            cls.env["res.lang"]._activate_lang(lang)
+        cls.env["ir.module.module"].search([("name", "=", "repair_customer_communication")])._update_translations(
+            ["fr_FR", "nl_BE"], overwrite=True
+        )
+        cls.company_a.repair_sms_reply_answers = True
+
+    def test_a_french_customer_answers_and_is_confirmed_in_french(self):
+        self.emile.lang = "fr_FR"
+        communication, body = self._send_overview_by_sms()
+        self.assertIn("Répondez avec les numéros des points à réaliser", body)
+        self.assertIn("1. Brake pads", body)
+        self._receive("1")
+        confirmation = self._queued("sms_answer")
+        with self.mockSMSGateway():
+            self._run_job()
+        text = confirmation.message_id.body
+        self.assertIn("nous avons enregistré votre réponse", text)
+        self.assertIn("à faire : 1", text)
+        self.assertIn("Total des travaux", text)
+        self.assertIn("TVAC", text)
+        items = communication.with_context(lang="fr_FR")._customer_page_sections(communication._get_token(), True)
+        self.assertIn('<span class="o_workshop_item_number">1</span>', items["items"])
+
+    def test_a_dutch_customer_stopping_is_confirmed_in_dutch(self):
+        self.emile.lang = "nl_BE"
+        self._receive("Stoppen")
+        confirmation = self._queued("sms_stop")
+        with self.mockSMSGateway():
+            self._run_job()
+        self.assertIn("u ontvangt geen automatische sms'en meer", confirmation.message_id.body)
