@@ -265,6 +265,8 @@ class CustomerIncomingSms(models.Model):
             return self.env._("It answers an overview a newer version replaced: not applied.")
         if overview.expires_at and overview.expires_at < fields.Datetime.now():
             return self.env._("It answers an overview whose link had expired: not applied.")
+        if overview.state == "closed":
+            return self.env._("It answers an overview the workshop closed for changes: not applied.")
         if not overview._is_answerable():
             return self.env._("It answers an overview already answered: not applied.")
         lines = overview._sms_reply_lines()

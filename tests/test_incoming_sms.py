@@ -255,6 +255,14 @@ class TestAnswerByReply(IncomingSmsCommon):
         self.assertIn("expired", incoming.note)
         self.assertEqual(communication.state, "sent")
 
+    def test_an_overview_closed_for_changes_is_not_answered(self):
+        communication, _body = self._send_overview_by_sms()
+        communication.state = "closed"
+        incoming = self._receive("1 2")
+        self.assertEqual(incoming.outcome, "refused")
+        self.assertIn("closed for changes", incoming.note)
+        self.assertFalse(any(communication.line_ids.mapped("decision")))
+
     def test_a_replaced_version_is_not_answered(self):
         old, _body = self._send_overview_by_sms()
         self.company_a.repair_sms_reply_answers = False
