@@ -7,8 +7,11 @@ import psycopg2.errors
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import ConcurrencyError, UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import format_datetime
+
+from .repair_customer_communication import ANSWERABLE_STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -29,6 +32,8 @@ MAX_SMS_LENGTH = 1600
 # Keywords compared on the folded text (upper case, accents and surrounding spaces dropped).
 STOP_KEYWORDS = {"STOP", "STOP SMS", "STOPSMS", "ARRET", "ARRET SMS", "STOPPEN", "UNSUBSCRIBE"}
 START_KEYWORDS = {"START", "START SMS", "UNSTOP"}
+# Raised again to let Odoo replay the request in a new transaction (another one held the same rows).
+RETRIED = (ConcurrencyError, *PG_CONCURRENCY_EXCEPTIONS_TO_RETRY)
 # "1 3", "1,3", "1; 3", "0": item numbers separated by spaces, commas, semicolons or "and"/"et"/"en".
 ANSWER_REPLY = re.compile(r"^\d{1,3}(?:(?:\s*[,;&+]\s*|\s+(?:AND|ET|EN)\s+|\s+)\d{1,3})*$")
 
@@ -124,10 +129,9 @@ class CustomerIncomingSms(models.Model):
             with self.env.cr.savepoint():
                 incoming = self.create(values)
                 incoming.flush_recordset()
-        except psycopg2.errors.UniqueViolation:
-            # The same webhook, twice at the same moment: the other request keeps it.
-            _logger.info("Incoming SMS %s from %s received twice at once: ignored", message_id, provider)
-            return self.search([("provider", "=", provider), ("provider_message_id", "=", message_id)], limit=1)
+        except psycopg2.errors.UniqueViolation as error:
+            # The same webhook twice at the same moment: replayed, the request finds the other one's record.
+            raise ConcurrencyError(f"Incoming SMS {message_id} from {provider} received twice at once") from error
         if len(text) > MAX_SMS_LENGTH:
             incoming._settle(
                 "refused",
@@ -139,15 +143,26 @@ class CustomerIncomingSms(models.Model):
         try:
             with self.env.cr.savepoint():
                 incoming._handle()
+        except RETRIED:
+            raise  # another transaction holds the overview or the customer: Odoo replays the request
         except Exception:  # pylint: disable=broad-exception-caught  # the provider must get its answer
             _logger.exception("Incoming SMS %s could not be handled", incoming.id)
             incoming._settle("refused", self.env._("It could not be handled; see the server log."))
         return incoming
 
     def _handle(self):
-        """STOP / START, an answer to the overview sent to this number, or a reply for the shop."""
+        """STOP / START, an answer to the overview last sent to this number, or a reply for the shop.
+
+        What the shop reads of it (notes, to-dos) is written in the location's language
+        and time zone, not in the provider's request's.
+        """
         self.ensure_one()
         partners = self._senders()
+        overview = self._latest_overview_sms()
+        order = self._current_order(partners or overview.partner_id, overview)
+        if not self.company_id:
+            self.company_id = order.company_id or overview.company_id or partners.company_id[:1]
+        self = self.with_context(**self._shop_context())  # noqa: PLW0642
         keyword = fold_keyword(self.body)
         if keyword in STOP_KEYWORDS or keyword in START_KEYWORDS:
             if not partners:
@@ -155,23 +170,26 @@ class CustomerIncomingSms(models.Model):
                 return
             self._change_consent(partners, accepts=keyword in START_KEYWORDS)
             return
-        overview = self._overview_answered()
-        if overview and ANSWER_REPLY.match(keyword):
+        if overview.sms_reply_offered and ANSWER_REPLY.match(keyword):
             refusal = self._answer_overview(overview, keyword)
-            if not refusal:
-                return
-            self._post_for_shop(partners or overview.partner_id, overview.order_id, refusal)
+            if refusal:
+                self._post_for_shop(partners or overview.partner_id, order, refusal)
             return
         if not partners:
             self._settle("unknown", self.env._("No customer has this number: kept here only."))
             return
-        order = overview.order_id if overview and overview.order_id.state not in ("done", "cancel") else None
-        self._post_for_shop(partners, order or self._open_order(partners), None)
+        self._post_for_shop(partners, order, None)
 
     def _settle(self, outcome, note, **values):
         self.write({"outcome": outcome, "note": note, **values})
         if not self.company_id and (self.order_id or self.partner_id.company_id):
             self.company_id = self.order_id.company_id or self.partner_id.company_id
+
+    def _shop_context(self):
+        """The language and time zone of the location that received the SMS (else the main company)."""
+        company = self.company_id or self.env.company
+        tz = company.resource_calendar_id.tz or company.partner_id.tz or "UTC"
+        return {"lang": company.partner_id.lang or "en_US", "tz": tz}
 
     # ------------------------------------------------------------------
     # Who wrote, about what
@@ -191,24 +209,30 @@ class CustomerIncomingSms(models.Model):
             )
         )
 
-    def _overview_answered(self):
-        """The overview last sent by SMS to this number with the answer-by-reply offer, if any."""
+    def _company_domain(self, fname="company_id"):
+        """Only the location that received the SMS, when the provider says which (Twilio's number)."""
+        return [(fname, "=", self.company_id.id)] if self.company_id else []
+
+    def _latest_overview_sms(self):
+        """The overview last sent by SMS to this number (with or without the offer to answer by reply)."""
         self.ensure_one()
         return self.env["repair.customer.communication"].search(
             [
                 ("kind", "=", "overview"),
                 ("channel", "=", "sms"),
                 ("address", "=", self.from_number),
-                ("sms_reply_offered", "=", True),
                 ("sent_at", "!=", False),
+                *self._company_domain(),
             ],
             order="sent_at desc, id desc",
             limit=1,
         )
 
-    def _open_order(self, partners):
-        """The customer's current work order: the latest one not done nor cancelled, if any."""
-        return self.env["repair.order"].search(
+    def _current_order(self, partners, overview):
+        """The customer's current work order: the one of the overview last sent, if still open, else the latest open."""
+        if not partners:
+            return self.env["repair.order"]
+        orders = self.env["repair.order"].search(
             [
                 "|",
                 "|",
@@ -216,8 +240,29 @@ class CustomerIncomingSms(models.Model):
                 ("driver_id", "in", partners.ids),
                 ("owner_id", "in", partners.ids),
                 ("state", "not in", ("done", "cancel")),
+                *self._company_domain(),
             ],
             order="id desc",
+        )
+        if overview.order_id in orders:
+            return overview.order_id
+        return orders[:1]
+
+    def _other_offers_waiting(self, overview):
+        """Other overviews of other orders, offered to this number by SMS, still waiting for an answer."""
+        return self.env["repair.customer.communication"].search_count(
+            [
+                ("id", "!=", overview.id),
+                ("order_id", "!=", overview.order_id.id),
+                ("kind", "=", "overview"),
+                ("channel", "=", "sms"),
+                ("address", "=", self.from_number),
+                ("sms_reply_offered", "=", True),
+                ("state", "in", ANSWERABLE_STATES),
+                "|",
+                ("expires_at", "=", False),
+                ("expires_at", ">", fields.Datetime.now()),
+            ],
             limit=1,
         )
 
@@ -230,7 +275,7 @@ class CustomerIncomingSms(models.Model):
         self.ensure_one()
         changed = partners.filtered(lambda p: p.accepts_automated_sms != accepts)
         outcome = "start" if accepts else "stop"
-        when = format_datetime(self.env, self.received_at, dt_format="short")
+        when = format_datetime(self.env, self.received_at, tz=self.env.context.get("tz"), dt_format="short")
         if accepts:
             line = self.env._(
                 "Automated SMS given back by “%(text)s” from %(number)s on %(when)s.",
@@ -250,8 +295,6 @@ class CustomerIncomingSms(models.Model):
                 outcome, self.env._("Already so: nothing changed, no confirmation sent."), partner_id=partners[:1].id
             )
             return
-        if not self.company_id:
-            self.company_id = self._open_order(changed).company_id
         changed.write({"accepts_automated_sms": accepts})
         changed._message_log_batch(bodies={partner.id: Markup("%s") % line for partner in changed})
         self._settle(outcome, line, partner_id=changed[:1].id)
@@ -261,18 +304,11 @@ class CustomerIncomingSms(models.Model):
         """Record "1 3" as the answer to `overview`; None when done, else why it was not applied."""
         self.ensure_one()
         numbers = {int(n) for n in re.findall(r"\d+", keyword)}
-        if overview.state == "superseded" or overview.superseded_by_id:
-            return self.env._("It answers an overview a newer version replaced: not applied.")
-        if overview.expires_at and overview.expires_at < fields.Datetime.now():
-            return self.env._("It answers an overview whose link had expired: not applied.")
-        if overview.state == "closed":
-            return self.env._("It answers an overview the workshop closed for changes: not applied.")
-        if not overview._is_answerable():
-            return self.env._("It answers an overview already answered: not applied.")
-        lines = overview._sms_reply_lines()
         chosen = numbers - {0}
-        if not lines or any(n > len(lines) for n in chosen):
-            return self.env._("Its numbers are not those of the overview's items: not applied.")
+        lines = overview._sms_reply_lines()
+        refusal = self._why_not_answered(overview, lines, chosen)
+        if refusal:
+            return refusal
         try:
             with self.env.cr.savepoint():
                 overview._lock_for_answer(wait=True)
@@ -290,6 +326,39 @@ class CustomerIncomingSms(models.Model):
         )
         self.env["customer.notification"]._queue_sms_notices(self, "sms_answer", overview.partner_id)
         return None
+
+    def _why_not_answered(self, overview, lines, chosen):
+        """Why this SMS may not answer `overview` with the items numbered `chosen`, or None (checks in order)."""
+        checks = (
+            (
+                lambda: overview.state == "superseded" or overview.superseded_by_id,
+                self.env._("It answers an overview a newer version replaced: not applied."),
+            ),
+            (
+                lambda: overview.expires_at and overview.expires_at < fields.Datetime.now(),
+                self.env._("It answers an overview whose link had expired: not applied."),
+            ),
+            (
+                lambda: overview.state == "closed",
+                self.env._("It answers an overview the workshop closed for changes: not applied."),
+            ),
+            (
+                lambda: not overview._is_answerable() or overview.sms_answered_at,
+                self.env._("It answers an overview already answered: not applied."),
+            ),
+            (
+                lambda: self._other_offers_waiting(overview),
+                self.env._(
+                    "Several overviews sent to this number wait for an answer: which one it answers is unclear, "
+                    "not applied."
+                ),
+            ),
+            (
+                lambda: not lines or any(n > len(lines) for n in chosen),
+                self.env._("Its numbers are not those of the overview's items: not applied."),
+            ),
+        )
+        return next((reason for failed, reason in checks if failed()), None)
 
     def _post_for_shop(self, partners, order, why_not_applied):
         """The text in the chatter of the work order (or of the customer), and a to-do for the person in charge."""
@@ -311,7 +380,12 @@ class CustomerIncomingSms(models.Model):
             partner_ids=user.partner_id.ids,
         )
         summary = self.env._("SMS from %(name)s", name=partner.display_name)
-        if order:
+        todo_exists = self.env["mail.activity"].search_count(
+            [("res_model", "=", record._name), ("res_id", "=", record.id), ("summary", "=", summary)], limit=1
+        )
+        if todo_exists:
+            pass  # one to-do for a customer's SMS until it is done: the chatter holds each of them
+        elif order:
             order._workshop_todo_for_customer_action(summary, body)
         else:
             partner.with_user(SUPERUSER_ID).activity_schedule(
@@ -337,12 +411,12 @@ class CustomerIncomingSms(models.Model):
     # ------------------------------------------------------------------
 
     def _answer_summary(self):
-        """ "Items 1 and 3 to do, 2 declined: €420.00 incl. VAT", in the customer's language."""
+        """ "to do: 1. Brake pads; declined: 2. Wiper blades. Total with the planned work: €314.60 incl. VAT"."""
         self.ensure_one()
         overview = self.communication_id
         lines = overview._sms_reply_lines()
-        done = [str(i) for i, line in enumerate(lines, 1) if line.decision == "accepted"]
-        declined = [str(i) for i, line in enumerate(lines, 1) if line.decision == "declined"]
+        done = [f"{i}. {line.name}" for i, line in enumerate(lines, 1) if line.decision == "accepted"]
+        declined = [f"{i}. {line.name}" for i, line in enumerate(lines, 1) if line.decision == "declined"]
         parts = []
         if done:
             parts.append(self.env._("to do: %(items)s", items=", ".join(done)))
@@ -352,5 +426,8 @@ class CustomerIncomingSms(models.Model):
         summary = overview._customer_summary()
         if summary.get("show_prices"):
             total = overview._sms_amount(summary["amount_total"])
-            text += ". " + self.env._("Total of the work: %(total)s incl. VAT", total=total)
+            if summary["scheduled"]:
+                text += ". " + self.env._("Total with the planned work: %(total)s incl. VAT", total=total)
+            else:
+                text += ". " + self.env._("Total: %(total)s incl. VAT", total=total)
         return text

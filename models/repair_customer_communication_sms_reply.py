@@ -2,6 +2,10 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
 
+# Beyond these, the SMS would run to many segments (or past what a provider takes): the page is the answer.
+MAX_SMS_REPLY_ITEMS = 9
+MAX_SMS_REPLY_TEXT = 480
+
 
 class RepairCustomerCommunication(models.Model):
     """Answering an overview by SMS reply ("1 3"): the offer in the SMS, and the answer it records.
@@ -20,6 +24,10 @@ class RepairCustomerCommunication(models.Model):
         help="The overview's SMS offered to answer by replying with the numbers of the items to do.",
     )
 
+    sms_answered_at = fields.Datetime(
+        "Answered by SMS reply", readonly=True, copy=False, help="An SMS reply answers an overview once."
+    )
+
     def _sms_reply_possible(self):
         """Whether this overview's SMS may offer to answer by reply."""
         self.ensure_one()
@@ -29,7 +37,8 @@ class RepairCustomerCommunication(models.Model):
             and self.company_id.repair_sms_reply_answers
             and not self._signature_required()
             and not self._required_agreements()
-            and bool(self._sms_reply_lines())
+            and 0 < len(self._sms_reply_lines()) <= MAX_SMS_REPLY_ITEMS
+            and len(self._sms_reply_items()) <= MAX_SMS_REPLY_TEXT
         )
 
     def _sms_reply_lines(self):
@@ -69,4 +78,5 @@ class RepairCustomerCommunication(models.Model):
             decision = "accepted" if line.id in chosen_ids else "declined"
             line.write({"decision": decision, "decline_reason": False, "contact_question": False, "decided_at": now})
         self._check_ready_to_confirm()
+        self.sms_answered_at = now
         self._confirm_by_customer(user_agent=self.env._("SMS reply"), sms_number=number)

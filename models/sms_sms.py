@@ -10,23 +10,39 @@ class SmsSms(models.Model):
     _inherit = "sms.sms"
 
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
-        """Each SMS through the provider of its own location, as `send()` does.
+        """Each SMS through the provider of its own location, in that provider's batches, as `send()` does.
 
         Odoo's SMS job (`_process_queue`) calls this on its whole batch, which then must
         belong to one company (`ensure_one`), and the provider it builds works for the
         job user's company: with `sms_twilio` on one location only, or SMS of two
-        locations in one batch, the batch fails. The workshop's queue hands over the SMS
-        of every location to that job, so they are grouped here per provider and
-        account (`_split_by_api`, `sms_twilio`'s own grouping). With one location and
-        Odoo's IAP, this is exactly Odoo's send.
+        locations in one batch, the batch fails (odoo/odoo#263947). The workshop's queue
+        hands the SMS of every location to that job, so they are grouped here per
+        provider and account (`_split_by_api`, `sms_twilio`'s grouping) and cut into
+        that provider's batches (`_split_batch`). With one location on Odoo's IAP, this
+        is exactly Odoo's send.
         """
         if self.env.context.get("sms_api") or not self:
             return super()._send(unlink_failed=unlink_failed, unlink_sent=unlink_sent, raise_exception=raise_exception)
-        for sms_api, sms in self._split_by_api():
-            super(SmsSms, sms.with_context(sms_api=sms_api))._send(
-                unlink_failed=unlink_failed, unlink_sent=unlink_sent, raise_exception=raise_exception
-            )
+        for sms_api, group in self._split_by_api():
+            for batch_ids in group._split_batch():
+                super(SmsSms, self.browse(batch_ids).with_context(sms_api=sms_api))._send(
+                    unlink_failed=unlink_failed, unlink_sent=unlink_sent, raise_exception=raise_exception
+                )
         return None
+
+    def _get_send_batch_size(self):
+        """The job's batch: Twilio's (10 by default) as soon as one location sends through Twilio.
+
+        The job sizes its batch before it knows whose SMS it takes (an empty recordset:
+        the job user's company). A batch of 500 sent one by one to Twilio, in one
+        transaction, may outlast the job's time limit: rolled back after Twilio took
+        them, they would go out again at the next run.
+        """
+        size = super()._get_send_batch_size()
+        if not self and self.env["res.company"].sudo().search_count([("sms_provider", "=", "twilio")], limit=1):
+            twilio = int(self.env["ir.config_parameter"].sudo().get_param("sms_twilio.session.batch.size", 10))
+            return min(size, twilio)
+        return size
 
     def _send_with_api(self, sms_api, *args, **kwargs):
         """Mark the send, so that `sms.tracker` tells its result apart from a delivery report.

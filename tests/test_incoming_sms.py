@@ -1,8 +1,10 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import ConcurrencyError, UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .notification_common import NotificationCommon
 
@@ -161,6 +163,31 @@ class TestRepliesReachTheShop(IncomingSmsCommon):
         self.assertFalse(incoming.message_id)
         self.assertTrue(self.emile.accepts_automated_sms)
 
+    def test_a_chatty_customer_makes_one_todo(self):
+        self._receive("Hello")
+        self._receive("Are you there?")
+        todos = self.open_order.activity_ids.filtered(lambda a: "SMS from" in (a.summary or ""))
+        self.assertEqual(len(todos), 1, "one to-do; the chatter holds both SMS")
+        self.assertEqual(len(self.open_order.message_ids.filtered(lambda m: "SMS from" in (m.body or ""))), 2)
+
+    def test_the_same_webhook_twice_at_once_is_replayed(self):
+        """Two requests insert the same provider id at once: the loser is replayed by Odoo, finding the record."""
+        self._receive("First", message_id="SM-race")
+        Incoming = type(self.Incoming)
+        search = Incoming.search
+
+        def not_seen_yet(records, domain, *args, **kwargs):
+            if ("provider_message_id", "=", "SM-race") in domain:
+                return records.browse()
+            return search(records, domain, *args, **kwargs)
+
+        with (
+            patch.object(Incoming, "search", not_seen_yet),
+            self.assertRaises(ConcurrencyError),
+            mute_logger("odoo.sql_db"),
+        ):
+            self._receive("First", message_id="SM-race")
+
     def test_a_message_without_provider_id_is_refused(self):
         with self.assertRaises(UserError):
             self.Incoming._receive("webhook", "", self.number, "Hi")
@@ -198,8 +225,9 @@ class TestAnswerByReply(IncomingSmsCommon):
             self._run_job()
         self.assertEqual(confirmation.state, "sent")
         text = confirmation.message_id.body
-        self.assertIn("to do: 1", text)
-        self.assertIn("declined: 2", text)
+        self.assertIn("to do: 1. Brake pads", text)
+        self.assertIn("declined: 2. Wiper blades", text)
+        self.assertIn("with the planned work", text, "the oil change was planned, not in the offer")
         self.assertIn("314.60", text)
         # A second reply no longer changes the answer: it is a message for the shop.
         again = self._receive("2")
@@ -270,9 +298,47 @@ class TestAnswerByReply(IncomingSmsCommon):
         self.assertFalse(new.sms_reply_offered)
         self.assertNotIn("0 to decline", body)
         incoming = self._receive("1")
-        self.assertEqual(incoming.outcome, "refused")
-        self.assertIn("newer version", incoming.note)
+        self.assertEqual(incoming.outcome, "reply", "the last SMS offered nothing: a message for the shop")
         self.assertEqual(old.state, "superseded")
+        self.assertFalse(any((old | new).line_ids.mapped("decision")))
+
+    def test_two_orders_waiting_for_an_answer_make_it_unclear(self):
+        first, _body = self._send_overview_by_sms()
+        other_order = self._create_customer_order([("Tyres", "necessary", 400.0)])
+        second, _body = self._send_overview_by_sms(other_order)
+        incoming = self._receive("1")
+        self.assertEqual(incoming.outcome, "refused")
+        self.assertIn("Several overviews", incoming.note)
+        self.assertFalse(any((first | second).line_ids.mapped("decision")))
+
+    def test_a_plain_overview_sent_after_the_offer_takes_the_reply(self):
+        offered, _body = self._send_overview_by_sms()
+        self.company_a.repair_sms_reply_answers = False
+        other_order = self._create_customer_order([("Tyres", "necessary", 400.0)])
+        plain, _body = self._send_overview_by_sms(other_order)
+        incoming = self._receive("1")
+        self.assertEqual(incoming.outcome, "reply")
+        self.assertEqual(incoming.order_id, other_order, "the order of the last overview the customer got")
+        self.assertFalse(any((offered | plain).line_ids.mapped("decision")))
+
+    def test_a_reply_that_cannot_apply_goes_to_the_open_order(self):
+        overview, _body = self._send_overview_by_sms()
+        overview.expires_at = fields.Datetime.now() - timedelta(days=1)
+        self.open_order.action_repair_cancel()
+        newer = self._create_customer_order([("Tyres", "necessary", 400.0)])
+        incoming = self._receive("1")
+        self.assertEqual(incoming.outcome, "refused")
+        self.assertEqual(incoming.order_id, newer, "not the cancelled order of the old overview")
+
+    def test_an_sms_answers_once_even_after_a_change_of_mind(self):
+        overview, _body = self._send_overview_by_sms()
+        self._receive("1")
+        overview._reopen_by_customer()
+        self.assertEqual(overview.state, "opened")
+        incoming = self._receive("2")
+        self.assertEqual(incoming.outcome, "refused")
+        self.assertIn("already answered", incoming.note)
+        self.assertEqual(overview.line_ids.filtered(lambda line: line.name == "Brake pads").decision, "accepted")
 
     def test_no_offer_where_the_shop_asks_a_signature(self):
         self.company_a.repair_require_signature = True
@@ -310,7 +376,7 @@ class TestInTheCustomersLanguage(IncomingSmsCommon):
         text = confirmation.message_id.body
         self.assertIn("nous avons enregistré votre réponse", text)
         self.assertIn("à faire : 1", text)
-        self.assertIn("Total des travaux", text)
+        self.assertIn("Total avec les travaux prévus", text)
         self.assertIn("TVAC", text)
         items = communication.with_context(lang="fr_FR")._customer_page_sections(communication._get_token(), True)
         self.assertIn('<span class="o_workshop_item_number">1</span>', items["items"])

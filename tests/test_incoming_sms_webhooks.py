@@ -62,6 +62,17 @@ class TestSignedWebhook(IncomingSmsCommon, HttpCase):
         self.assertFalse(self.Incoming.search([("provider_message_id", "=", "gw-2")]))
         self.assertTrue(self.emile.accepts_automated_sms)
 
+    @mute_logger(CONTROLLER_LOGGER)
+    def test_a_signature_header_of_any_characters_is_refused_plainly(self):
+        response = self._post({"id": "gw-6", "from": self.number, "text": "STOP"}, signature="sha256=é")
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(self.Incoming.search([("provider_message_id", "=", "gw-6")]))
+
+    def test_a_form_post_is_refused_as_not_json(self):
+        response = self.url_open(INBOUND_PATH, data={"id": "gw-7", "from": self.number, "text": "Hi"})
+        self.assertEqual(response.status_code, 415)
+        self.assertFalse(response.json()["ok"])
+
     def test_bad_bodies_get_a_plain_answer(self):
         for raw in (
             b"not json",
@@ -73,7 +84,7 @@ class TestSignedWebhook(IncomingSmsCommon, HttpCase):
             with self.subTest(raw=raw):
                 response = self._post(None, raw=raw)
                 self.assertEqual(response.status_code, 400)
-                self.assertEqual(response.headers["Content-Type"], "application/json")
+                self.assertEqual(response.headers["Content-Type"].split(";")[0], "application/json")
                 self.assertFalse(response.json()["ok"])
         self.assertEqual(self.Incoming.search_count([("provider", "=", "webhook")]), 0)
 
@@ -154,6 +165,23 @@ class TestTwilio(MockSmsTwilioApi, IncomingSmsCommon, HttpCase):
         self.assertTrue(sms.filtered(lambda s: s.record_company_id == self.company_b).sms_tracker_id)
         self.assertFalse(sms.filtered(lambda s: s.record_company_id == self.company_b).sms_twilio_sid)
 
+    def test_odoos_sms_job_sends_a_batch_of_two_locations(self):
+        """Odoo's own job (`_process_queue`), on SMS of a Twilio location and an IAP one, in Twilio's batch size."""
+        order_b = self._create_order(self.company_b, partner_id=self.owner.id)
+        self.owner.accepts_automated_sms = True
+        self._rule()
+        self._rule(company_id=self.company_b.id)
+        (self.open_order | order_b).write({"state": "done"})
+        self.env["sms.sms"].sudo().search([("state", "=", "outgoing")]).write({"state": "canceled"})
+        self.assertEqual(self.env["sms.sms"]._get_send_batch_size(), 10, "Twilio's batch, as one location uses it")
+        with self.mockSMSGateway(), self.mock_sms_twilio_send(), self._without_commit():
+            self._run_job()
+            self.env["sms.sms"].sudo()._process_queue()
+        notifications = self._notifications(self.open_order) | self._notifications(order_b)
+        self.assertEqual(set(notifications.mapped("state")), {"sent"})
+        self.assertEqual(self._sms_twilio_send_mock.call_count, 1)
+        self.assertEqual({sent["number"] for sent in self._sms}, {self.number, "+32475001122"})
+
     def test_undelivered_moves_to_the_fallback_with_twilios_reason(self):
         with self.mock_sms_twilio_gateway():
             notification, sms = self._queue_status_sms(fallback_channel="email")
@@ -224,6 +252,22 @@ class TestTwilio(MockSmsTwilioApi, IncomingSmsCommon, HttpCase):
                 self.assertNotIn("Traceback", response.text)
         self.assertFalse(self.Incoming.search([("provider_message_id", "=", "SM0003")]))
         self.assertTrue(self.emile.accepts_automated_sms)
+
+    @mute_logger(CONTROLLER_LOGGER)
+    def test_a_twilio_signature_of_any_characters_is_refused_plainly(self):
+        response = self._incoming("STOP", sid="SM0004", signature="é forged")
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(self.Incoming.search([("provider_message_id", "=", "SM0004")]))
+
+    def test_the_number_written_to_tells_the_location(self):
+        """Two locations on one Twilio account: the SMS belongs to the one whose number it was sent to."""
+        self._setup_sms_twilio(self.company_b)
+        self.company_b.sudo().sms_twilio_number_ids.write({"number": "+32455112233"})
+        order_b = self._create_order(self.company_b, partner_id=self.emile.id)
+        self._incoming("Hello B", sid="SM0005", To="+32455112233")
+        incoming = self.Incoming.search([("provider_message_id", "=", "SM0005")])
+        self.assertEqual(incoming.company_id, self.company_b)
+        self.assertEqual(incoming.order_id, order_b, "the open order of that location, not of the other one")
 
     @mute_logger(CONTROLLER_LOGGER)
     def test_a_signed_request_without_message_id_is_answered_and_ignored(self):
