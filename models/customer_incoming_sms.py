@@ -329,36 +329,23 @@ class CustomerIncomingSms(models.Model):
 
     def _why_not_answered(self, overview, lines, chosen):
         """Why this SMS may not answer `overview` with the items numbered `chosen`, or None (checks in order)."""
-        checks = (
-            (
-                lambda: overview.state == "superseded" or overview.superseded_by_id,
-                self.env._("It answers an overview a newer version replaced: not applied."),
-            ),
-            (
-                lambda: overview.expires_at and overview.expires_at < fields.Datetime.now(),
-                self.env._("It answers an overview whose link had expired: not applied."),
-            ),
-            (
-                lambda: overview.state == "closed",
-                self.env._("It answers an overview the workshop closed for changes: not applied."),
-            ),
-            (
-                lambda: not overview._is_answerable() or overview.sms_answered_at,
-                self.env._("It answers an overview already answered: not applied."),
-            ),
-            (
-                lambda: self._other_offers_waiting(overview),
-                self.env._(
-                    "Several overviews sent to this number wait for an answer: which one it answers is unclear, "
-                    "not applied."
-                ),
-            ),
-            (
-                lambda: not lines or any(n > len(lines) for n in chosen),
-                self.env._("Its numbers are not those of the overview's items: not applied."),
-            ),
-        )
-        return next((reason for failed, reason in checks if failed()), None)
+        reason = None
+        if overview.state == "superseded" or overview.superseded_by_id:
+            reason = self.env._("It answers an overview a newer version replaced: not applied.")
+        elif overview.expires_at and overview.expires_at < fields.Datetime.now():
+            reason = self.env._("It answers an overview whose link had expired: not applied.")
+        elif overview.state == "closed":
+            reason = self.env._("It answers an overview the workshop closed for changes: not applied.")
+        elif not overview._is_answerable() or overview.sms_answered_at:
+            reason = self.env._("It answers an overview already answered: not applied.")
+        elif self._other_offers_waiting(overview):
+            reason = self.env._(
+                "Several overviews sent to this number wait for an answer: which one it answers is unclear, "
+                "not applied."
+            )
+        elif not lines or any(n > len(lines) for n in chosen):
+            reason = self.env._("Its numbers are not those of the overview's items: not applied.")
+        return reason
 
     def _post_for_shop(self, partners, order, why_not_applied):
         """The text in the chatter of the work order (or of the customer), and a to-do for the person in charge."""
