@@ -23,6 +23,7 @@ from . import repair_customer_remark
 from . import repair_order
 from . import repair_order_notification_events
 from . import repair_work_item
+from . import repair_work_item_line
 from . import res_company
 from . import res_config_settings
 from . import res_partner

@@ -8,7 +8,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, LockError, UserError
 from odoo.tools import SQL, consteq, email_normalize
-from odoo.tools.misc import hmac
+from odoo.tools.misc import formatLang, hmac
 
 COMMUNICATION_KINDS = [
     ("overview", "Diagnostic overview"),
@@ -345,6 +345,7 @@ class RepairCustomerCommunication(models.Model):
                     "category_sequence": item.category_sequence,
                     "name": item.name,
                     "customer_note": item.customer_note,
+                    "details": self._item_details(item),
                     "quantity": item.quantity,
                     "price_subtotal": item.price_subtotal,
                     "price_tax": item.price_tax,
@@ -358,6 +359,30 @@ class RepairCustomerCommunication(models.Model):
                 }
             )
         return values
+
+    def _item_details(self, item):
+        """The parts and labour an item is priced from, one a line, in the customer's language; False if not shown.
+
+        "2 x Brake pad (€45.00)" (a multiplication sign, not an x), "1.5 h Labour: brakes (€120.00)": quantities in the
+        part's unit, prices incl. VAT where the shop shows prices.
+        """
+        self.ensure_one()
+        if not self.company_id.repair_show_item_details or not item.part_line_ids:
+            return False
+        lang = self.lang or self.partner_id.lang or "en_US"
+        env = self.with_context(lang=lang).env
+        units = self.env.ref("uom.product_uom_unit", raise_if_not_found=False)
+        rows = []
+        for line in item.part_line_ids.with_env(env):
+            quantity = formatLang(env, line.quantity, digits=2).rstrip("0").rstrip(".,")
+            if line.product_uom_id == units or not line.product_uom_id:
+                text = f"{quantity} \u00d7 {line.name}"
+            else:
+                text = f"{quantity} {line.product_uom_id.name} {line.name}"
+            if self.company_id.repair_show_prices and not item.lump_sum:
+                text += f" ({formatLang(env, line.price_total, currency_obj=self.currency_id)})"
+            rows.append(text)
+        return "\n".join(rows)
 
     def _send(self):
         """Send the link now, through the one customer message queue (reception sends or re-sends).

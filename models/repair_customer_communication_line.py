@@ -34,6 +34,9 @@ class RepairCustomerCommunicationLine(models.Model):
         "Previous amount incl. VAT", help="What the customer saw in the previous version, when it changed."
     )
     is_changed = fields.Boolean("Changed since the previous version")
+    details = fields.Text(
+        "Parts and labour", help="What the item is priced from, one line each, where the shop shows it."
+    )
     decision = fields.Selection(CUSTOMER_DECISIONS, "Customer decision")
     decline_reason = fields.Selection(DECLINE_REASONS)
     contact_question = fields.Text("Question for the workshop")

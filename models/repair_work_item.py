@@ -19,7 +19,17 @@ CUSTOMER_DECISIONS = [
 
 # Changes the customer must see on an overview already sent.
 CUSTOMER_VISIBLE_FIELDS = frozenset(
-    {"name", "customer_note", "quantity", "price_unit", "tax_ids", "product_id", "visible_to_customer", "category"}
+    {
+        "name",
+        "customer_note",
+        "quantity",
+        "price_unit",
+        "tax_ids",
+        "product_id",
+        "visible_to_customer",
+        "category",
+        "lump_sum",
+    }
 )
 
 # What a mechanic may not change: the price and what the customer and the
@@ -33,6 +43,7 @@ RECEPTION_ONLY_FIELDS = frozenset(
         "customer_decision",
         "authorization",
         "visible_to_customer",
+        "lump_sum",
     }
 )
 
@@ -76,6 +87,17 @@ class RepairWorkItem(models.Model):
     price_subtotal = fields.Monetary("Amount without VAT", compute="_compute_amounts", store=True)
     price_tax = fields.Monetary("VAT", compute="_compute_amounts", store=True)
     price_total = fields.Monetary("Amount incl. VAT", compute="_compute_amounts", store=True)
+    part_line_ids = fields.One2many(
+        "repair.work.item.line",
+        "item_id",
+        "Parts and labour",
+        help="What the job needs: parts (products and quantities) and labour (a service, in hours). "
+        "The item's price is their sum, unless it is a lump sum.",
+    )
+    lump_sum = fields.Boolean(
+        help="The item's own price (unit price times quantity) is what the customer pays, "
+        "whatever its parts and labour add up to."
+    )
     visible_to_customer = fields.Boolean(
         "Shown to customer", default=True, help="The eye: whether the customer sees this item."
     )
@@ -122,10 +144,25 @@ class RepairWorkItem(models.Model):
     def _priced_line_company(self):
         return self.order_id.company_id or super()._priced_line_company()
 
-    @api.depends("quantity", "price_unit", "tax_ids", "order_id.partner_id", "currency_id")
+    @api.depends(
+        "quantity",
+        "price_unit",
+        "tax_ids",
+        "order_id.partner_id",
+        "currency_id",
+        "lump_sum",
+        "part_line_ids.price_subtotal",
+        "part_line_ids.price_tax",
+    )
     def _compute_amounts(self):
         AccountTax = self.env["account.tax"]
         for item in self:
+            if item._priced_by_parts():
+                # The sum of lines each rounded as the quotation rounds its lines.
+                item.price_subtotal = sum(item.part_line_ids.mapped("price_subtotal"))
+                item.price_tax = sum(item.part_line_ids.mapped("price_tax"))
+                item.price_total = item.price_subtotal + item.price_tax
+                continue
             company = item.company_id or self.env.company
             base_line = item._prepare_base_line_for_taxes_computation()
             AccountTax._add_tax_details_in_base_line(base_line, company)
@@ -224,6 +261,16 @@ class RepairWorkItem(models.Model):
                     fields=labels,
                 )
             )
+
+    def _priced_by_parts(self):
+        """Whether the item's price is the sum of its parts and labour (it has some, and no lump sum)."""
+        self.ensure_one()
+        return bool(self.part_line_ids) and not self.lump_sum
+
+    def _on_parts_changed(self):
+        """Parts or labour changed: the customer sees the new price on an overview already sent."""
+        if self and not self.env.context.get("repair_skip_overview_update"):
+            self.order_id._update_sent_overview()
 
     def _prepare_base_line_for_taxes_computation(self, **kwargs):
         """The item as a base line for `account.tax`'s generic tax computation."""

@@ -20,6 +20,10 @@ class ResCompany(models.Model):
         default=14,
         help="Days a link sent to a customer stays valid.",
     )
+    repair_show_item_details = fields.Boolean(
+        "Show parts and labour to customers",
+        help="Under each item of an overview, customers see the parts and the hours of labour it is priced from.",
+    )
     repair_sms_reply_answers = fields.Boolean(
         "Answer overviews by SMS reply",
         help="An overview sent by SMS lists its items by number: the customer may reply “1 3” to have "

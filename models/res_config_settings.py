@@ -10,6 +10,7 @@ class ResConfigSettings(models.TransientModel):
     repair_show_prices = fields.Boolean(related="company_id.repair_show_prices", readonly=False)
     repair_require_signature = fields.Boolean(related="company_id.repair_require_signature", readonly=False)
     repair_link_validity_days = fields.Integer(related="company_id.repair_link_validity_days", readonly=False)
+    repair_show_item_details = fields.Boolean(related="company_id.repair_show_item_details", readonly=False)
     repair_sms_reply_answers = fields.Boolean(related="company_id.repair_sms_reply_answers", readonly=False)
     repair_sms_inbound_secret = fields.Char(
         "Incoming SMS webhook secret",

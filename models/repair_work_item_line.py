@@ -1,0 +1,202 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+WORK_ITEM_LINE_TYPES = [
+    ("part", "Part"),
+    ("labour", "Labour"),
+]
+# What only reception sets on a part or labour line; a mechanic lists what the job needs.
+RECEPTION_ONLY_LINE_FIELDS = frozenset({"price_unit", "discount", "tax_ids"})
+
+
+class RepairWorkItemLine(models.Model):
+    """A part or the labour of a work item, priced as its line on the repair's quotation will be.
+
+    The unit price, discount and taxes are those Odoo's own quotation line computes
+    for the work order's customer (pricelist, unit of measure, fiscal position):
+    a `sale.order.line` is built in memory for them (`_sale_line_values`), so the
+    customer is shown what the quotation will hold, to the cent.
+    """
+
+    _name = "repair.work.item.line"
+    _description = "Part or labour of a work item"
+    _order = "item_id, sequence, id"
+    _check_company_auto = True
+
+    item_id = fields.Many2one("repair.work.item", "Work item", required=True, ondelete="cascade", index=True)
+    order_id = fields.Many2one(related="item_id.order_id", store=True, index=True)
+    company_id = fields.Many2one(related="item_id.company_id", store=True)
+    currency_id = fields.Many2one(related="item_id.currency_id")
+    sequence = fields.Integer(default=10)
+    line_type = fields.Selection(WORK_ITEM_LINE_TYPES, "Type", required=True, default="part")
+    product_id = fields.Many2one(
+        "product.product",
+        required=True,
+        check_company=True,
+        domain="[('sale_ok', '=', True), ('type', '=', 'service' if line_type == 'labour' else 'consu')]",
+    )
+    name = fields.Char(
+        "Description", compute="_compute_name", store=True, readonly=False, precompute=True, required=True
+    )
+    quantity = fields.Float(default=1.0, digits="Product Unit", help="Parts: how many. Labour: hours.")
+    product_uom_id = fields.Many2one(
+        "uom.uom", "Unit", compute="_compute_product_uom_id", store=True, readonly=False, precompute=True
+    )
+    price_unit = fields.Float(
+        "Unit price",
+        digits="Product Price",
+        compute="_compute_sale_values",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    discount = fields.Float(
+        "Discount (%)",
+        digits="Discount",
+        compute="_compute_sale_values",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    tax_ids = fields.Many2many(
+        "account.tax",
+        string="Taxes",
+        compute="_compute_sale_values",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+        domain=[("type_tax_use", "=", "sale")],
+    )
+    price_subtotal = fields.Monetary("Amount without VAT", compute="_compute_amounts", store=True)
+    price_tax = fields.Monetary("VAT", compute="_compute_amounts", store=True)
+    price_total = fields.Monetary("Amount incl. VAT", compute="_compute_amounts", store=True)
+
+    # ------------------------------------------------------------------
+    # Compute
+    # ------------------------------------------------------------------
+
+    @api.depends("product_id")
+    def _compute_name(self):
+        for line in self:
+            if line.product_id:
+                line.name = line.product_id.display_name
+            elif not line.name:
+                line.name = False
+
+    @api.depends("product_id")
+    def _compute_product_uom_id(self):
+        for line in self:
+            if line.product_id and (
+                not line.product_uom_id or line.product_uom_id not in line.product_id.uom_id | line.product_id.uom_ids
+            ):
+                line.product_uom_id = line.product_id.uom_id
+
+    @api.depends("product_id", "product_uom_id", "quantity", "item_id.order_id.partner_id")
+    def _compute_sale_values(self):
+        for line in self:
+            values = line._sale_line_values()
+            line.price_unit = values["price_unit"]
+            line.discount = values["discount"]
+            line.tax_ids = values["tax_ids"]
+
+    @api.depends("quantity", "price_unit", "discount", "tax_ids", "currency_id")
+    def _compute_amounts(self):
+        AccountTax = self.env["account.tax"]
+        for line in self:
+            company = line.company_id or self.env.company
+            base_line = line._prepare_base_line_for_taxes_computation()
+            AccountTax._add_tax_details_in_base_line(base_line, company)
+            AccountTax._round_base_lines_tax_details([base_line], company)
+            line.price_subtotal = base_line["tax_details"]["total_excluded_currency"]
+            line.price_total = base_line["tax_details"]["total_included_currency"]
+            line.price_tax = line.price_total - line.price_subtotal
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_reception_only_fields(vals)
+        lines = super().create(vals_list)
+        lines.item_id._on_parts_changed()
+        return lines
+
+    def write(self, vals):
+        self._check_reception_only_fields(vals)
+        result = super().write(vals)
+        self.item_id._on_parts_changed()
+        return result
+
+    def unlink(self):
+        items = self.item_id
+        result = super().unlink()
+        items.exists()._on_parts_changed()
+        return result
+
+    # ------------------------------------------------------------------
+    # Tooling
+    # ------------------------------------------------------------------
+
+    def _sale_line_values(self):
+        """{price_unit, discount, tax_ids} of this product on the repair's quotation, as Odoo's sale line computes them.
+
+        Odoo's `sale.order.line` computes them from the order (customer, pricelist,
+        fiscal position, company) and the line (product, unit, quantity): an order and
+        a line are built in memory, never saved. A work order with no customer yet
+        gets the product's list price and taxes, as a quotation for nobody would.
+        """
+        self.ensure_one()
+        empty = {"price_unit": 0.0, "discount": 0.0, "tax_ids": self.env["account.tax"]}
+        if not self.product_id:
+            return empty
+        order = self.item_id.order_id
+        company = order.company_id or self.env.company
+        partner = order.partner_id or company.partner_id
+        SaleOrder = self.env["sale.order"].with_company(company)
+        quotation = SaleOrder.new({"partner_id": partner.id, "company_id": company.id})
+        sale_line = (
+            self.env["sale.order.line"]
+            .with_company(company)
+            .new(
+                {
+                    "order_id": quotation.id,
+                    "product_id": self.product_id.id,
+                    "product_uom_qty": self.quantity,
+                    "product_uom_id": (self.product_uom_id or self.product_id.uom_id).id,
+                }
+            )
+        )
+        return {"price_unit": sale_line.price_unit, "discount": sale_line.discount, "tax_ids": sale_line.tax_ids}
+
+    def _prepare_base_line_for_taxes_computation(self, **kwargs):
+        """The line as a base line for `account.tax`'s tax computation, as its quotation line will be."""
+        self.ensure_one()
+        order = self.item_id.order_id
+        company = self.company_id or order.company_id or self.env.company
+        values = {
+            "tax_ids": self.tax_ids,
+            "quantity": self.quantity,
+            "price_unit": self.price_unit,
+            "discount": self.discount,
+            "partner_id": order.partner_id,
+            "currency_id": self.currency_id or company.currency_id,
+            "product_id": self.product_id,
+            "product_uom_id": self.product_uom_id,
+            "name": self.name,
+        }
+        values.update(kwargs)
+        return self.env["account.tax"]._prepare_base_line_for_taxes_computation(self, **values)
+
+    def _check_reception_only_fields(self, vals):
+        """A mechanic lists the parts and hours a job needs; prices, discounts and taxes are reception's."""
+        if self.env.su or self.env.user.has_group("repair_customer_communication.group_workshop_receptionist"):
+            return
+        forbidden = sorted(RECEPTION_ONLY_LINE_FIELDS.intersection(vals))
+        if forbidden:
+            labels = ", ".join(self._fields[fname]._description_string(self.env) for fname in forbidden)
+            raise AccessError(
+                self.env._("Only reception can change the price of a part or of labour (%(fields)s).", fields=labels)
+            )
