@@ -13,6 +13,7 @@
         "security/repair_customer_communication_groups.xml",
         "security/ir.model.access.csv",
         "security/repair_customer_communication_rules.xml",
+        "data/product_data.xml",
         "data/mail_template_data.xml",
         "data/sms_template_data.xml",
         "data/notification_template_data.xml",

@@ -22,10 +22,12 @@ from . import repair_customer_event
 from . import repair_customer_remark
 from . import repair_order
 from . import repair_order_notification_events
+from . import repair_order_quotation
 from . import repair_work_item
 from . import repair_work_item_line
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import sale_order_line
 from . import sms_sms
 from . import sms_tracker

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 # The four categories, in the order every screen shows them.
@@ -31,6 +31,9 @@ CUSTOMER_VISIBLE_FIELDS = frozenset(
         "lump_sum",
     }
 )
+
+# What the repair's quotation shows of an item (see `repair.order._sync_quotation`).
+QUOTATION_FIELDS = CUSTOMER_VISIBLE_FIELDS | {"authorization", "sequence", "pinned"}
 
 # What a mechanic may not change: the price and what the customer and the
 # reception decided.
@@ -196,13 +199,19 @@ class RepairWorkItem(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_reception_only_fields(vals, creating=True)
-        return super().create(vals_list)
+        items = super().create(vals_list)
+        items.order_id._sync_quotation()
+        return items
 
     def write(self, vals):
         self._check_reception_only_fields(vals)
+        if "authorization" in vals:
+            self.order_id._check_quotation_change(self.filtered(lambda i: i.authorization != vals["authorization"]))
         result = super().write(vals)
         if CUSTOMER_VISIBLE_FIELDS.intersection(vals) and not self.env.context.get("repair_skip_overview_update"):
             self.order_id._update_sent_overview()
+        if QUOTATION_FIELDS.intersection(vals):
+            self.order_id._sync_quotation()
         return result
 
     @api.onchange("price_unit", "quantity", "tax_ids")
@@ -268,9 +277,41 @@ class RepairWorkItem(models.Model):
         return bool(self.part_line_ids) and not self.lump_sum
 
     def _on_parts_changed(self):
-        """Parts or labour changed: the customer sees the new price on an overview already sent."""
+        """Parts or labour changed: the customer sees the new price on an overview already sent, the quotation too."""
         if self and not self.env.context.get("repair_skip_overview_update"):
             self.order_id._update_sent_overview()
+        self.order_id._sync_quotation()
+
+    def _quotation_line_values(self):
+        """The item's lines on the repair's quotation: a section, then what the customer was priced from.
+
+        Priced by parts: one line per part and labour line. Otherwise one line of the
+        item's own price (its product, else the module's "Workshop work"), followed,
+        for a lump sum, by its parts at no price (they are still delivered from stock).
+        """
+        self.ensure_one()
+        lines = [{"display_type": "line_section", "name": self.name, "work_item_id": self.id}]
+        if self._priced_by_parts():
+            lines += [part._quotation_line_values() for part in self.part_line_ids]
+            return lines
+        product = self.product_id or self.env.ref("repair_customer_communication.product_workshop_work")
+        lines.append(
+            {
+                "work_item_id": self.id,
+                "product_id": product.id,
+                "name": self.name,
+                "product_uom_qty": self.quantity,
+                "product_uom_id": product.uom_id.id,
+                "price_unit": self.price_unit,
+                "discount": 0.0,
+                "tax_ids": [Command.set(self.tax_ids.ids)],
+            }
+        )
+        if self.lump_sum:
+            lines += [
+                part._quotation_line_values() | {"price_unit": 0.0, "discount": 0.0} for part in self.part_line_ids
+            ]
+        return lines
 
     def _prepare_base_line_for_taxes_computation(self, **kwargs):
         """The item as a base line for `account.tax`'s generic tax computation."""

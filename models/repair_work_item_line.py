@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError
 
 WORK_ITEM_LINE_TYPES = [
@@ -169,7 +169,24 @@ class RepairWorkItemLine(models.Model):
                 }
             )
         )
-        return {"price_unit": sale_line.price_unit, "discount": sale_line.discount, "tax_ids": sale_line.tax_ids}
+        # Taxes of a line in memory are in-memory copies: the real taxes are their origin.
+        taxes = sale_line.tax_ids._origin
+        return {"price_unit": sale_line.price_unit, "discount": sale_line.discount, "tax_ids": taxes}
+
+    def _quotation_line_values(self):
+        """This part or labour as a line of the repair's quotation: what the customer was priced from."""
+        self.ensure_one()
+        return {
+            "work_item_id": self.item_id.id,
+            "work_item_line_id": self.id,
+            "product_id": self.product_id.id,
+            "name": self.name,
+            "product_uom_qty": self.quantity,
+            "product_uom_id": self.product_uom_id.id,
+            "price_unit": self.price_unit,
+            "discount": self.discount,
+            "tax_ids": [Command.set(self.tax_ids.ids)],
+        }
 
     def _prepare_base_line_for_taxes_computation(self, **kwargs):
         """The line as a base line for `account.tax`'s tax computation, as its quotation line will be."""

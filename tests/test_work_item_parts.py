@@ -5,9 +5,8 @@ from odoo.tests import tagged
 from .common import WorkshopCommon
 
 
-@tagged("post_install", "-at_install")
-class TestWorkItemParts(WorkshopCommon):
-    """An item is a job: its parts and its labour, priced as Odoo's quotation line prices them."""
+class WorkItemPartsCommon(WorkshopCommon):
+    """A work order with an item to price from parts (21 % and 6 % VAT) and labour (hours)."""
 
     @classmethod
     def setUpClass(cls):
@@ -79,6 +78,11 @@ class TestWorkItemParts(WorkshopCommon):
         self.assertEqual(line.tax_ids, quoted.tax_ids)
         self.assertAlmostEqual(line.price_subtotal, quoted.price_subtotal, places=2)
         self.assertAlmostEqual(line.price_total, quoted.price_total, places=2)
+
+
+@tagged("post_install", "-at_install")
+class TestWorkItemParts(WorkItemPartsCommon):
+    """An item is a job: its parts and its labour, priced as Odoo's quotation line prices them."""
 
     def test_the_price_is_the_sum_of_parts_and_labour_with_6_and_21_percent(self):
         self._add(self.disc, 2)
@@ -179,9 +183,9 @@ class TestWorkItemParts(WorkshopCommon):
         point = {"role": "driver", "partner": self.emile, "channel": "email", "address": self.emile.email}
         overview = self.job_order._prepare_customer_communication(point)
         overview._issue_token()
-        line = overview.line_ids.filtered(lambda l: l.work_item_id == self.item)
+        line = overview.line_ids.filtered(lambda line: line.work_item_id == self.item)
         first, labour = line.details.splitlines()
-        self.assertTrue(first.startswith("2 × Brake disc ("), first)
+        self.assertTrue(first.startswith("2 \u00d7 Brake disc ("), first)
         self.assertIn("121.00", first)
         self.assertTrue(labour.startswith("1.5 Hours Labour: brakes ("), labour)
         self.assertAlmostEqual(line.price_total, 229.90, places=2)  # 121.00 + 108.90
@@ -189,4 +193,4 @@ class TestWorkItemParts(WorkshopCommon):
         self.assertIn("o_workshop_item_details", items_html)
         self.company_a.repair_show_item_details = False
         hidden = self.job_order._prepare_customer_communication(point)
-        self.assertFalse(hidden.line_ids.filtered(lambda l: l.work_item_id == self.item).details)
+        self.assertFalse(hidden.line_ids.filtered(lambda line: line.work_item_id == self.item).details)

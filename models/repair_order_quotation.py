@@ -1,0 +1,84 @@
+from odoo import Command, api, models
+from odoo.exceptions import UserError
+
+# Quotation states in which the work order's changes are carried over without asking.
+QUOTATION_OPEN_STATES = ("draft", "sent")
+
+
+def _line_key(line):
+    """A quotation line's place in the work: (item, part or labour, section or line)."""
+    return (line.work_item_id.id, line.work_item_line_id.id or False, line.display_type or "line")
+
+
+class RepairOrder(models.Model):
+    """The repair's quotation (Odoo's "Create Quotation") follows the work the customer authorised.
+
+    It holds exactly the scheduled services and the authorised items, each under a
+    section of its own with the lines the customer was priced from (its parts and
+    labour, or its own price): same description, quantity, unit, unit price, discount
+    and taxes. Odoo's own parts (the Parts tab) keep their lines as Odoo makes them.
+    """
+
+    _inherit = "repair.order"
+
+    def action_create_sale_order(self):
+        action = super().action_create_sale_order()
+        self._sync_quotation()
+        return action
+
+    def _quotation_items(self):
+        """The items the quotation holds, in the page's order: scheduled ones and those authorised."""
+        self.ensure_one()
+        return self.work_item_ids.filtered(
+            lambda item: item.category == "scheduled" or item.authorization == "approved"
+        ).sorted(lambda item: (item.category_sequence, -item.pinned, item.sequence, item.id))
+
+    def _sync_quotation(self):
+        """Bring the quotation's work-item lines in line with the items (draft or sent quotations only).
+
+        Lines are matched by (item, part or labour, kind): kept and updated where they
+        still apply, created where missing, removed where the item is no longer
+        authorised. A confirmed quotation is left alone (see `_check_quotation_change`).
+        """
+        for order in self.filtered(lambda o: o.sale_order_id.state in QUOTATION_OPEN_STATES):
+            quotation = order.sale_order_id.sudo()
+            existing = {_line_key(line): line for line in quotation.order_line.filtered("work_item_id")}
+            wanted, sequence = [], 1000
+            for item in order._quotation_items():
+                for values in item._quotation_line_values():
+                    sequence += 1
+                    key = (item.id, values.get("work_item_line_id") or False, values.get("display_type") or "line")
+                    wanted.append((key, {**values, "sequence": sequence}))
+            keys = {key for key, _values in wanted}
+            quotation.order_line.filtered(lambda line: line.work_item_id and _line_key(line) not in keys).unlink()
+            commands = []
+            for key, values in wanted:
+                line = existing.get(key)
+                if not line:
+                    commands.append(Command.create(values))
+                    continue
+                changes = {
+                    fname: value
+                    for fname, value in values.items()
+                    if line._fields[fname].convert_to_write(line[fname], line) != value
+                    and not (fname == "tax_ids" and set(line.tax_ids.ids) == set(value[0][2]))
+                }
+                if changes:
+                    commands.append(Command.update(line.id, changes))
+            if commands:
+                quotation.write({"order_line": commands})
+
+    @api.model
+    def _check_quotation_change(self, items):
+        """A confirmed quotation changes only when reception confirms what it does (`repair.quotation.change`)."""
+        if self.env.context.get("repair_quotation_change_confirmed"):
+            return
+        confirmed = items.order_id.sale_order_id.filtered(lambda so: so.state == "sale")
+        if confirmed:
+            raise UserError(
+                self.env._(
+                    "The quotation %(names)s is confirmed: change the authorisation from the item's buttons, "
+                    "which say what it does to the order.",
+                    names=", ".join(confirmed.mapped("name")),
+                )
+            )
