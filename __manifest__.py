@@ -1,6 +1,6 @@
 {
     "name": "Repair Customer Communication",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "category": "Supply Chain/Repair",
     "summary": "Talk to workshop customers digitally: priced diagnostic overviews, "
     "online check-in, SMS and e-mail notifications",
@@ -22,6 +22,7 @@
         "report/repair_report_customer.xml",
         "wizard/repair_communication_send_views.xml",
         "wizard/customer_notification_rule_bulk_views.xml",
+        "wizard/repair_quotation_change_views.xml",
         "views/res_partner_views.xml",
         "views/fleet_vehicle_views.xml",
         "views/repair_work_item_views.xml",

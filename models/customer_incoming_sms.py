@@ -12,6 +12,7 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import format_datetime
 
 from .repair_customer_communication import ANSWERABLE_STATES
+from .repair_customer_communication_sms_reply import gsm_friendly
 
 _logger = logging.getLogger(__name__)
 
@@ -398,23 +399,22 @@ class CustomerIncomingSms(models.Model):
     # ------------------------------------------------------------------
 
     def _answer_summary(self):
-        """ "to do: 1. Brake pads; declined: 2. Wiper blades. Total with the planned work: €314.60 incl. VAT"."""
+        """ "To do: 1. Brake pads; 3. Wipers. Declined: 2. Tyres. Total with the planned work: €314.60 incl. VAT"."""
         self.ensure_one()
         overview = self.communication_id
         lines = overview._sms_reply_lines()
-        done = [f"{i}. {line.name}" for i, line in enumerate(lines, 1) if line.decision == "accepted"]
-        declined = [f"{i}. {line.name}" for i, line in enumerate(lines, 1) if line.decision == "declined"]
+        done = [f"{i}. {gsm_friendly(line.name)}" for i, line in enumerate(lines, 1) if line.decision == "accepted"]
+        declined = [f"{i}. {gsm_friendly(line.name)}" for i, line in enumerate(lines, 1) if line.decision == "declined"]
         parts = []
         if done:
-            parts.append(self.env._("to do: %(items)s", items=", ".join(done)))
+            parts.append(self.env._("To do: %(items)s.", items="; ".join(done)))
         if declined:
-            parts.append(self.env._("declined: %(items)s", items=", ".join(declined)))
-        text = "; ".join(parts)
+            parts.append(self.env._("Declined: %(items)s.", items="; ".join(declined)))
         summary = overview._customer_summary()
         if summary.get("show_prices"):
             total = overview._sms_amount(summary["amount_total"])
             if summary["scheduled"]:
-                text += ". " + self.env._("Total with the planned work: %(total)s incl. VAT", total=total)
+                parts.append(self.env._("Total with the planned work: %(total)s incl. VAT.", total=total))
             else:
-                text += ". " + self.env._("Total: %(total)s incl. VAT", total=total)
-        return text
+                parts.append(self.env._("Total: %(total)s incl. VAT.", total=total))
+        return " ".join(parts)

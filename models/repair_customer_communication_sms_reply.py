@@ -2,6 +2,29 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
 
+# Characters outside the GSM 03.38 alphabet that make a whole SMS go out in UCS-2 (twice the segments),
+# replaced where the module writes SMS text itself (item lists, amounts).
+GSM_REPLACEMENTS = str.maketrans(
+    {
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2014": "-",
+        "\u2013": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2026": "...",
+        "\u00d7": "x",
+    }
+)
+
+
+def gsm_friendly(text):
+    """`text` with typographic punctuation and non-breaking spaces as their plain GSM equivalents."""
+    return (text or "").translate(GSM_REPLACEMENTS)
+
+
 # Beyond these, the SMS would run to many segments (or past what a provider takes): the page is the answer.
 MAX_SMS_REPLY_ITEMS = 9
 MAX_SMS_REPLY_TEXT = 480
@@ -48,7 +71,7 @@ class RepairCustomerCommunication(models.Model):
 
     def _sms_amount(self, amount):
         """An amount as plain text, for an SMS."""
-        return formatLang(self.env, amount, currency_obj=self.currency_id)
+        return gsm_friendly(formatLang(self.env, amount, currency_obj=self.currency_id))
 
     def _sms_reply_items(self):
         """The numbered items of the offer, one a line: "1. Brake pads: €120.00"."""
@@ -56,9 +79,9 @@ class RepairCustomerCommunication(models.Model):
         rows = []
         for index, line in enumerate(self._sms_reply_lines(), 1):
             if self.show_prices:
-                rows.append(f"{index}. {line.name}: {self._sms_amount(line.price_total)}")
+                rows.append(f"{index}. {gsm_friendly(line.name)}: {self._sms_amount(line.price_total)}")
             else:
-                rows.append(f"{index}. {line.name}")
+                rows.append(f"{index}. {gsm_friendly(line.name)}")
         return "\n".join(rows)
 
     def _answer_by_sms_reply(self, chosen_lines, number):

@@ -1,5 +1,6 @@
 from odoo import Command, api, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import formatLang
 
 # Quotation states in which the work order's changes are carried over without asking.
 QUOTATION_OPEN_STATES = ("draft", "sent")
@@ -40,7 +41,12 @@ class RepairOrder(models.Model):
         still apply, created where missing, removed where the item is no longer
         authorised. A confirmed quotation is left alone (see `_check_quotation_change`).
         """
-        for order in self.filtered(lambda o: o.sale_order_id.state in QUOTATION_OPEN_STATES):
+        confirmed_ok = self.env.context.get("repair_quotation_change_confirmed")
+        for order in self.filtered(
+            lambda o: (
+                o.sale_order_id.state in QUOTATION_OPEN_STATES or (confirmed_ok and o.sale_order_id.state == "sale")
+            )
+        ):
             quotation = order.sale_order_id.sudo()
             existing = {_line_key(line): line for line in quotation.order_line.filtered("work_item_id")}
             wanted, sequence = [], 1000
@@ -50,7 +56,15 @@ class RepairOrder(models.Model):
                     key = (item.id, values.get("work_item_line_id") or False, values.get("display_type") or "line")
                     wanted.append((key, {**values, "sequence": sequence}))
             keys = {key for key, _values in wanted}
-            quotation.order_line.filtered(lambda line: line.work_item_id and _line_key(line) not in keys).unlink()
+            unwanted = quotation.order_line.filtered(
+                lambda line, keys=keys: line.work_item_id and _line_key(line) not in keys
+            )
+            if quotation.state == "sale":
+                # A confirmed order keeps its lines (Odoo refuses to delete them): they drop to nothing, and come
+                # back on the same lines if the work is authorised again, so that nothing is invoiced twice.
+                unwanted.filtered(lambda line: not line.display_type).product_uom_qty = 0.0
+            else:
+                unwanted.unlink()
             commands = []
             for key, values in wanted:
                 line = existing.get(key)
@@ -68,6 +82,34 @@ class RepairOrder(models.Model):
             if commands:
                 quotation.write({"order_line": commands})
 
+    def _quotation_change_text(self, items, authorization):
+        """What changing `items` to `authorization` does to the confirmed order, in a sentence per item."""
+        rows = []
+        for item in items:
+            quotation = item.order_id.sale_order_id
+            amount = formatLang(self.env, item.price_total, currency_obj=item.currency_id)
+            if authorization == "approved":
+                rows.append(
+                    self.env._(
+                        "“%(item)s” is added to the confirmed order %(order)s: "
+                        "%(amount)s incl. VAT to deliver and invoice.",
+                        item=item.name,
+                        order=quotation.name,
+                        amount=amount,
+                    )
+                )
+            else:
+                rows.append(
+                    self.env._(
+                        "The lines of “%(item)s” on the confirmed order %(order)s drop to nothing "
+                        "(%(amount)s incl. VAT less); what was already invoiced is credited by the next invoice.",
+                        item=item.name,
+                        order=quotation.name,
+                        amount=amount,
+                    )
+                )
+        return "\n".join(rows)
+
     @api.model
     def _check_quotation_change(self, items):
         """A confirmed quotation changes only when reception confirms what it does (`repair.quotation.change`)."""
@@ -77,8 +119,8 @@ class RepairOrder(models.Model):
         if confirmed:
             raise UserError(
                 self.env._(
-                    "The quotation %(names)s is confirmed: change the authorisation from the item's buttons, "
-                    "which say what it does to the order.",
+                    "The order %(names)s is confirmed: change the authorisation with the item's Authorise or "
+                    "Refuse button, which says what it does to the order first.",
                     names=", ".join(confirmed.mapped("name")),
                 )
             )

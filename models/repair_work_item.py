@@ -98,8 +98,9 @@ class RepairWorkItem(models.Model):
         "The item's price is their sum, unless it is a lump sum.",
     )
     lump_sum = fields.Boolean(
+        "Lump sum",
         help="The item's own price (unit price times quantity) is what the customer pays, "
-        "whatever its parts and labour add up to."
+        "whatever its parts and labour add up to.",
     )
     visible_to_customer = fields.Boolean(
         "Shown to customer", default=True, help="The eye: whether the customer sees this item."
@@ -348,10 +349,29 @@ class RepairWorkItem(models.Model):
             )
 
     def action_authorize(self):
-        self.write({"authorization": "approved"})
+        return self._set_authorization("approved")
 
     def action_refuse(self):
-        self.write({"authorization": "refused"})
+        return self._set_authorization("refused")
+
+    def _set_authorization(self, authorization):
+        """Authorise or refuse; where the repair's order is confirmed, a dialog says what it does first."""
+        changing = self.filtered(lambda item: item.authorization != authorization)
+        on_confirmed = changing.filtered(lambda item: item.order_id.sale_order_id.state == "sale")
+        if on_confirmed and not self.env.context.get("repair_quotation_change_confirmed"):
+            wizard = self.env["repair.quotation.change"].create(
+                {"item_ids": [Command.set(changing.ids)], "authorization": authorization}
+            )
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Change a confirmed order?"),
+                "res_model": "repair.quotation.change",
+                "res_id": wizard.id,
+                "view_mode": "form",
+                "target": "new",
+            }
+        changing.write({"authorization": authorization})
+        return True
 
     def action_toggle_visible(self):
         for item in self:

@@ -225,8 +225,9 @@ class TestAnswerByReply(IncomingSmsCommon):
             self._run_job()
         self.assertEqual(confirmation.state, "sent")
         text = confirmation.message_id.body
-        self.assertIn("to do: 1. Brake pads", text)
-        self.assertIn("declined: 2. Wiper blades", text)
+        self.assertIn(f"we recorded your answer for {self.open_order.name}. To do: 1. Brake pads.", text)
+        self.assertIn("To do: 1. Brake pads.", text)
+        self.assertIn("Declined: 2. Wiper blades.", text)
         self.assertIn("with the planned work", text, "the oil change was planned, not in the offer")
         self.assertIn("314.60", text)
         # A second reply no longer changes the answer: it is a message for the shop.
@@ -375,7 +376,7 @@ class TestInTheCustomersLanguage(IncomingSmsCommon):
             self._run_job()
         text = confirmation.message_id.body
         self.assertIn("nous avons enregistré votre réponse", text)
-        self.assertIn("à faire : 1", text)
+        self.assertIn("À faire : 1. Brake pads.", text)
         self.assertIn("Total avec les travaux prévus", text)
         self.assertIn("TVAC", text)
         items = communication.with_context(lang="fr_FR")._customer_page_sections(communication._get_token(), True)

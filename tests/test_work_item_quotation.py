@@ -7,7 +7,7 @@ from .test_work_item_parts import WorkItemPartsCommon
 
 @tagged("post_install", "-at_install")
 class TestWorkItemQuotation(WorkItemPartsCommon):
-    """The repair's quotation holds exactly the scheduled services and the authorised items, as the customer saw them."""
+    """The repair's quotation holds exactly the scheduled and the authorised work, as the customer saw it."""
 
     @classmethod
     def setUpClass(cls):
@@ -138,13 +138,36 @@ class TestWorkItemQuotation(WorkItemPartsCommon):
         summary = overview._customer_summary()
         self.assertEqual(self.euro.compare_amounts(summary["amount_total"], quotation.amount_total), 0)
 
-    def test_a_confirmed_order_is_not_changed_behind_receptions_back(self):
+    def test_a_confirmed_order_changes_only_when_reception_confirms_what_it_does(self):
         quotation = self._quote()
         self.item.action_authorize()
         quotation.action_confirm()
         with self.assertRaises(UserError):
-            self.wipers.action_authorize()
+            self.wipers.authorization = "approved"  # not behind reception's back (an import, a server action)
+        action = self.wipers.action_authorize()
+        self.assertEqual(action["res_model"], "repair.quotation.change", "asks first")
         self.assertEqual(self.wipers.authorization, "pending")
+        wizard = self.env["repair.quotation.change"].browse(action["res_id"])
+        self.assertIn("Wiper blades", wizard.explanation)
+        self.assertIn(quotation.name, wizard.explanation)
+        self.assertIn("30.25", wizard.explanation)
+        wizard.action_confirm()
+        self.assertEqual(self.wipers.authorization, "approved")
+        self.assertEqual(self._sections(quotation), ["Oil service", "Front brakes", "Wiper blades"])
+        # Withdrawn: its lines stay on the confirmed order at nothing; authorised again: the same lines.
+        wipers_line = quotation.order_line.filtered(
+            lambda line: line.work_item_id == self.wipers and not line.display_type
+        )
+        refuse = self.env["repair.quotation.change"].browse(self.wipers.action_refuse()["res_id"])
+        self.assertIn("drop to nothing", refuse.explanation)
+        refuse.action_confirm()
+        self.assertEqual(wipers_line.product_uom_qty, 0.0)
+        self.env["repair.quotation.change"].browse(self.wipers.action_authorize()["res_id"]).action_confirm()
+        self.assertEqual(wipers_line.product_uom_qty, 1.0, "the same line again: nothing invoiced twice")
+        self.assertEqual(
+            len(quotation.order_line.filtered(lambda line: line.work_item_id == self.wipers and not line.display_type)),
+            1,
+        )
 
     def _answered_overview(self, decisions, partner=None):
         """The overview sent, answered on the page as `decisions` says, and the answers applied by reception."""
