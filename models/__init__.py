@@ -29,5 +29,6 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import sale_order_line
+from . import stock_move
 from . import sms_sms
 from . import sms_tracker

@@ -24,8 +24,83 @@ class RepairOrder(models.Model):
 
     def action_create_sale_order(self):
         action = super().action_create_sale_order()
-        self._sync_quotation()
+        self._sync_work()
         return action
+
+    def _sync_work(self):
+        """The quotation and the repair's parts follow the authorised work (quotation first: parts link to it)."""
+        self._sync_quotation()
+        self._sync_part_moves()
+
+    def _sync_part_moves(self):
+        """The parts of the work to do are Odoo repair parts ("add" moves, reserved as Odoo reserves them).
+
+        Parts of an item not authorised have no move, so nothing is reserved for them;
+        an item withdrawn has its moves cancelled (their reservation released). Each
+        move is tied to its quotation line, so that Odoo delivers and invoices the line
+        from the repair and makes no delivery of its own for it.
+        """
+        Move = self.env["stock.move"].sudo()
+        for order in self.filtered(lambda o: o.state not in ("done", "cancel")):
+            wanted = order._quotation_items().part_line_ids.filtered(lambda p: p.line_type == "part")
+            quotation_lines = {
+                line.work_item_line_id.id: line for line in order.sale_order_id.order_line.filtered("work_item_line_id")
+            }
+            for part in order.work_item_ids.part_line_ids.filtered(lambda p: p.line_type == "part"):
+                move = part.move_id
+                if part not in wanted:
+                    if move and move.state not in ("done", "cancel"):
+                        move._action_cancel()  # its reservation released; it stays tied to its quotation line
+                    continue
+                values = {
+                    "product_id": part.product_id.id,
+                    "product_uom_qty": part.quantity,
+                    "product_uom": part.product_uom_id.id,
+                }
+                sale_line = quotation_lines.get(part.id)
+                if not move:
+                    part.move_id = Move.create(
+                        {
+                            **values,
+                            "repair_id": order.id,
+                            "repair_line_type": "add",
+                            "company_id": order.company_id.id,
+                            "work_item_line_id": part.id,
+                            "sale_line_id": sale_line.id if sale_line else False,
+                        }
+                    )
+                    continue
+                if move.state == "done":
+                    continue
+                order._update_part_move(move, values, sale_line)
+
+    def _update_part_move(self, move, values, sale_line):
+        """Bring a part's move in line with the part: quantity and unit, quotation line, and back from cancelled.
+
+        A part authorised again gets its own move back (as Odoo's repair brings its parts
+        back to draft), so that its quotation line keeps one move and is delivered and
+        invoiced once.
+        """
+        changes = {
+            fname: value
+            for fname, value in values.items()
+            if move._fields[fname].convert_to_write(move[fname], move) != value
+        }
+        if sale_line and move.sale_line_id != sale_line:
+            changes["sale_line_id"] = sale_line.id
+        revived = move.state == "cancel"
+        if not changes and not revived:
+            return
+        reserved = move.state in ("partially_available", "assigned")
+        if reserved:
+            move._do_unreserve()  # reserved again below, for the new quantity
+        if revived:
+            changes["state"] = "draft"
+        move.write(changes)
+        if revived and self.state in ("confirmed", "under_repair"):
+            move._action_confirm()
+        if move.state in ("confirmed", "partially_available"):
+            move._action_assign()
 
     def _quotation_items(self):
         """The items the quotation holds, in the page's order: scheduled ones and those authorised."""

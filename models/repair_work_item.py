@@ -201,7 +201,7 @@ class RepairWorkItem(models.Model):
         for vals in vals_list:
             self._check_reception_only_fields(vals, creating=True)
         items = super().create(vals_list)
-        items.order_id._sync_quotation()
+        items.order_id._sync_work()
         return items
 
     def write(self, vals):
@@ -212,7 +212,7 @@ class RepairWorkItem(models.Model):
         if CUSTOMER_VISIBLE_FIELDS.intersection(vals) and not self.env.context.get("repair_skip_overview_update"):
             self.order_id._update_sent_overview()
         if QUOTATION_FIELDS.intersection(vals):
-            self.order_id._sync_quotation()
+            self.order_id._sync_work()
         return result
 
     @api.onchange("price_unit", "quantity", "tax_ids")
@@ -281,7 +281,7 @@ class RepairWorkItem(models.Model):
         """Parts or labour changed: the customer sees the new price on an overview already sent, the quotation too."""
         if self and not self.env.context.get("repair_skip_overview_update"):
             self.order_id._update_sent_overview()
-        self.order_id._sync_quotation()
+        self.order_id._sync_work()
 
     def _quotation_line_values(self):
         """The item's lines on the repair's quotation: a section, then what the customer was priced from.

@@ -68,6 +68,13 @@ class RepairWorkItemLine(models.Model):
         check_company=True,
         domain=[("type_tax_use", "=", "sale")],
     )
+    move_id = fields.Many2one(
+        "stock.move",
+        "Repair part",
+        readonly=True,
+        copy=False,
+        help="The part on the work order, reserved from stock once the work is authorised.",
+    )
     price_subtotal = fields.Monetary("Amount without VAT", compute="_compute_amounts", store=True)
     price_tax = fields.Monetary("VAT", compute="_compute_amounts", store=True)
     price_total = fields.Monetary("Amount incl. VAT", compute="_compute_amounts", store=True)
@@ -127,7 +134,8 @@ class RepairWorkItemLine(models.Model):
     def write(self, vals):
         self._check_reception_only_fields(vals)
         result = super().write(vals)
-        self.item_id._on_parts_changed()
+        if set(vals) - {"move_id"}:  # tying the line to its repair part changes nothing the customer or order sees
+            self.item_id._on_parts_changed()
         return result
 
     def unlink(self):
