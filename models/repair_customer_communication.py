@@ -379,7 +379,7 @@ class RepairCustomerCommunication(models.Model):
                 text = f"{quantity} \u00d7 {line.name}"
             else:
                 text = f"{quantity} {line.product_uom_id.name} {line.name}"
-            if self.company_id.repair_show_prices and not item.lump_sum:
+            if self.show_prices and not item.lump_sum:
                 text += f" ({formatLang(env, line.price_total, currency_obj=self.currency_id)})"
             rows.append(text)
         return "\n".join(rows)

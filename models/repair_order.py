@@ -199,6 +199,7 @@ class RepairOrder(models.Model):
         "work_item_ids.category",
         "work_item_ids.price_subtotal",
         "work_item_ids.price_total",
+        "work_item_ids.part_line_ids.price_subtotal",
         "currency_id",
     )
     def _compute_work_item_amounts(self):
@@ -215,7 +216,7 @@ class RepairOrder(models.Model):
             order.work_item_count = len(items)
             company = order.company_id or self.env.company
             currency = order.currency_id or company.currency_id
-            base_lines = [item._prepare_base_line_for_taxes_computation() for item in items]
+            base_lines = [base_line for item in items for base_line in item._base_lines_for_totals()]
             AccountTax._add_tax_details_in_base_lines(base_lines, company)
             AccountTax._round_base_lines_tax_details(base_lines, company)
             summary = AccountTax._get_tax_totals_summary(base_lines, currency, company)

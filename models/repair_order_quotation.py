@@ -106,7 +106,9 @@ class RepairOrder(models.Model):
         """The items the quotation holds, in the page's order: scheduled ones and those authorised."""
         self.ensure_one()
         return self.work_item_ids.filtered(
-            lambda item: item.category == "scheduled" or item.authorization == "approved"
+            lambda item: (
+                item.authorization == "approved" or (item.category == "scheduled" and item.authorization != "refused")
+            )
         ).sorted(lambda item: (item.category_sequence, -item.pinned, item.sequence, item.id))
 
     def _sync_quotation(self):
@@ -123,7 +125,8 @@ class RepairOrder(models.Model):
             )
         ):
             quotation = order.sale_order_id.sudo()
-            existing = {_line_key(line): line for line in quotation.order_line.filtered("work_item_id")}
+            ours = quotation.order_line.filtered(lambda line, order=order: line.work_item_id.order_id == order)
+            existing = {_line_key(line): line for line in ours}
             wanted, sequence = [], 1000
             for item in order._quotation_items():
                 for values in item._quotation_line_values():
@@ -131,9 +134,7 @@ class RepairOrder(models.Model):
                     key = (item.id, values.get("work_item_line_id") or False, values.get("display_type") or "line")
                     wanted.append((key, {**values, "sequence": sequence}))
             keys = {key for key, _values in wanted}
-            unwanted = quotation.order_line.filtered(
-                lambda line, keys=keys: line.work_item_id and _line_key(line) not in keys
-            )
+            unwanted = ours.filtered(lambda line, keys=keys: _line_key(line) not in keys)
             if quotation.state == "sale":
                 # A confirmed order keeps its lines (Odoo refuses to delete them): they drop to nothing, and come
                 # back on the same lines if the work is authorised again, so that nothing is invoiced twice.
@@ -146,16 +147,17 @@ class RepairOrder(models.Model):
                 if not line:
                     commands.append(Command.create(values))
                     continue
-                changes = {
-                    fname: value
-                    for fname, value in values.items()
-                    if line._fields[fname].convert_to_write(line[fname], line) != value
+                changed = any(
+                    line._fields[fname].convert_to_write(line[fname], line) != value
                     and not (fname == "tax_ids" and set(line.tax_ids.ids) == set(value[0][2]))
-                }
-                if changes:
-                    commands.append(Command.update(line.id, changes))
+                    for fname, value in values.items()
+                )
+                if changed:
+                    # All values at once: Odoo recomputes a price (from the pricelist) when a quantity comes alone.
+                    commands.append(Command.update(line.id, values))
             if commands:
-                quotation.write({"order_line": commands})
+                # The parts' lines are delivered by the repair (their moves are tied next): no delivery of their own.
+                quotation.with_context(skip_procurement=True).write({"order_line": commands})
 
     def _quotation_change_text(self, items, authorization):
         """What changing `items` to `authorization` does to the confirmed order, in a sentence per item."""

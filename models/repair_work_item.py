@@ -141,9 +141,19 @@ class RepairWorkItem(models.Model):
         for item in self:
             item.category_sequence = CATEGORY_SEQUENCE.get(item.category, len(CATEGORY_SEQUENCE))
 
-    @api.depends("order_id")
+    @api.depends("order_id", "order_id.partner_id")
     def _compute_tax_ids(self):
-        return super()._compute_tax_ids()
+        """The product's (or the company's) taxes, mapped by the customer's fiscal position as the quotation does."""
+        result = super()._compute_tax_ids()
+        FiscalPosition = self.env["account.fiscal.position"]
+        for item in self:
+            partner = item.order_id.partner_id
+            if partner and item.tax_ids:
+                company = item.order_id.company_id or self.env.company
+                fiscal_position = FiscalPosition.with_company(company)._get_fiscal_position(partner)
+                if fiscal_position:
+                    item.tax_ids = fiscal_position.map_tax(item.tax_ids)
+        return result
 
     def _priced_line_company(self):
         return self.order_id.company_id or super()._priced_line_company()
@@ -277,6 +287,13 @@ class RepairWorkItem(models.Model):
         self.ensure_one()
         return bool(self.part_line_ids) and not self.lump_sum
 
+    def _base_lines_for_totals(self):
+        """The item as base lines of the tax computation: its parts and labour, or itself."""
+        self.ensure_one()
+        if self._priced_by_parts():
+            return [line._prepare_base_line_for_taxes_computation() for line in self.part_line_ids]
+        return [self._prepare_base_line_for_taxes_computation()]
+
     def _on_parts_changed(self):
         """Parts or labour changed: the customer sees the new price on an overview already sent, the quotation too."""
         if self and not self.env.context.get("repair_skip_overview_update"):
@@ -295,7 +312,9 @@ class RepairWorkItem(models.Model):
         if self._priced_by_parts():
             lines += [part._quotation_line_values() for part in self.part_line_ids]
             return lines
-        product = self.product_id or self.env.ref("repair_customer_communication.product_workshop_work")
+        # A goods product of its own would be delivered apart from the repair: its parts are the part lines.
+        product = self.product_id if self.product_id.type == "service" else None
+        product = product or self.env.ref("repair_customer_communication.product_workshop_work")
         lines.append(
             {
                 "work_item_id": self.id,
@@ -334,6 +353,31 @@ class RepairWorkItem(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_on_confirmed_order(self):
+        """Work on a confirmed order is refused (with its button), not deleted: the order would keep its lines."""
+        on_confirmed = self.filtered(
+            lambda item: (
+                item.order_id.sale_order_id.state == "sale"
+                and item.order_id.sale_order_id.order_line.filtered(lambda line, item=item: line.work_item_id == item)
+            )
+        )
+        if on_confirmed:
+            raise UserError(
+                self.env._("This work is on a confirmed order: refuse it instead of deleting it (the order follows).")
+            )
+
+    def unlink(self):
+        """The item's lines leave the quotation and its parts are no longer reserved."""
+        orders = self.order_id
+        self.part_line_ids.with_context(repair_skip_sync=True).unlink()
+        self.env["sale.order.line"].sudo().search(
+            [("work_item_id", "in", self.ids), ("order_id.state", "in", ("draft", "sent"))]
+        ).unlink()
+        result = super().unlink()
+        orders.exists()._sync_work()
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_answered(self):

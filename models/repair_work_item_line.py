@@ -1,5 +1,5 @@
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 WORK_ITEM_LINE_TYPES = [
     ("part", "Part"),
@@ -87,7 +87,7 @@ class RepairWorkItemLine(models.Model):
     def _compute_name(self):
         for line in self:
             if line.product_id:
-                line.name = line.product_id.display_name
+                line.name = line.product_id.name  # what the customer reads: no internal reference
             elif not line.name:
                 line.name = False
 
@@ -99,8 +99,9 @@ class RepairWorkItemLine(models.Model):
             ):
                 line.product_uom_id = line.product_id.uom_id
 
-    @api.depends("product_id", "product_uom_id", "quantity", "item_id.order_id.partner_id")
+    @api.depends("product_id", "product_uom_id", "item_id.order_id.partner_id")
     def _compute_sale_values(self):
+        # Not on the quantity: reception's own price or discount stays when a quantity changes.
         for line in self:
             values = line._sale_line_values()
             line.price_unit = values["price_unit"]
@@ -128,20 +129,31 @@ class RepairWorkItemLine(models.Model):
         for vals in vals_list:
             self._check_reception_only_fields(vals)
         lines = super().create(vals_list)
+        lines._check_change_allowed()
         lines.item_id._on_parts_changed()
         return lines
 
     def write(self, vals):
         self._check_reception_only_fields(vals)
+        if set(vals) - {"move_id", "sequence", "name"}:
+            self._check_change_allowed()
         result = super().write(vals)
         if set(vals) - {"move_id"}:  # tying the line to its repair part changes nothing the customer or order sees
             self.item_id._on_parts_changed()
         return result
 
     def unlink(self):
+        """A part removed is no longer reserved, and its line leaves an open quotation (a confirmed one refuses)."""
+        self._check_change_allowed()
         items = self.item_id
+        moves = self.move_id.filtered(lambda move: move.state not in ("done", "cancel"))
+        moves.sudo()._action_cancel()
+        sale_lines = self.env["sale.order.line"].sudo().search([("work_item_line_id", "in", self.ids)])
+        sale_lines.filtered(lambda line: line.order_id.state in ("draft", "sent")).unlink()
+        moves.sudo().unlink()
         result = super().unlink()
-        items.exists()._on_parts_changed()
+        if not self.env.context.get("repair_skip_sync"):
+            items.exists()._on_parts_changed()
         return result
 
     # ------------------------------------------------------------------
@@ -214,6 +226,30 @@ class RepairWorkItemLine(models.Model):
         }
         values.update(kwargs)
         return self.env["account.tax"]._prepare_base_line_for_taxes_computation(self, **values)
+
+    def _check_change_allowed(self):
+        """What authorised work costs is reception's; on a confirmed order, not even theirs without a new quotation.
+
+        A mechanic may list parts and hours while the work is to decide; once it is
+        authorised, a change of its parts changes what the customer agreed to pay.
+        """
+        if self.env.su:
+            return
+        confirmed = self.item_id.filtered(
+            lambda item: item.order_id.sale_order_id.state == "sale" and item.authorization == "approved"
+        )
+        if confirmed:
+            raise UserError(
+                self.env._(
+                    "The order %(orders)s is confirmed with this work: its parts and labour no longer change. "
+                    "Add the work as a new item.",
+                    orders=", ".join(confirmed.order_id.sale_order_id.mapped("name")),
+                )
+            )
+        if self.env.user.has_group("repair_customer_communication.group_workshop_receptionist"):
+            return
+        if any(item.authorization == "approved" for item in self.item_id):
+            raise AccessError(self.env._("This work is authorised: only reception can change its parts and labour."))
 
     def _check_reception_only_fields(self, vals):
         """A mechanic lists the parts and hours a job needs; prices, discounts and taxes are reception's."""

@@ -176,6 +176,25 @@ class TestWorkItemParts(WorkItemPartsCommon):
                 {"item_id": self.item.id, "product_id": self.disc.id, "price_unit": 0.01}
             )
 
+    def test_reception_s_own_price_stays_when_a_quantity_changes(self):
+        line = self._add(self.disc, 2)
+        line.write({"price_unit": 40.0, "discount": 5.0})
+        line.quantity = 3
+        self.assertEqual((line.price_unit, line.discount), (40.0, 5.0))
+
+    def test_authorised_work_is_reception_s_to_change(self):
+        line = self._add(self.disc, 2)
+        self.item.authorization = "approved"
+        mechanic_line = line.with_user(self.mechanic)
+        with self.assertRaises(AccessError):
+            mechanic_line.quantity = 20
+        with self.assertRaises(AccessError):
+            self.env["repair.work.item.line"].with_user(self.mechanic).create(
+                {"item_id": self.item.id, "product_id": self.screw.id, "quantity": 4}
+            )
+        line.with_user(self.receptionist).quantity = 3
+        self.assertEqual(line.quantity, 3)
+
     def test_the_customer_sees_parts_and_labour_where_the_shop_shows_them(self):
         self._add(self.disc, 2)
         self._add(self.labour, 1.5)

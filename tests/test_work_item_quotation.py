@@ -60,6 +60,36 @@ class TestWorkItemQuotation(WorkItemPartsCommon):
         expected = self.oil.price_total + self.item.price_total + self.wipers.price_total
         self.assertAlmostEqual(quotation.amount_total, expected, places=2)
 
+    def test_a_quantity_change_keeps_the_price_the_customer_saw(self):
+        quotation = self._quote()
+        self.oil.quantity = 2
+        oil_line = quotation.order_line.filtered(lambda line: line.work_item_id == self.oil and not line.display_type)
+        self.assertEqual((oil_line.product_uom_qty, oil_line.price_unit), (2, 60.0))
+        self.assertAlmostEqual(quotation.amount_total, self.oil.price_total, places=2)
+
+    def test_removed_work_leaves_the_quotation(self):
+        quotation = self._quote()
+        self.item.action_authorize()
+        self.item.part_line_ids.filtered(lambda p: p.product_id == self.screw).unlink()
+        self.assertFalse(quotation.order_line.filtered(lambda line: line.product_id == self.screw))
+        self.assertAlmostEqual(quotation.amount_total, self.oil.price_total + self.item.price_total, places=2)
+        self.item.unlink()
+        self.assertEqual(self._sections(quotation), ["Oil service"])
+        self.assertFalse(quotation.order_line.filtered(lambda line: not line.work_item_id and not line.display_type))
+
+    def test_a_scheduled_service_refused_leaves_the_quotation(self):
+        quotation = self._quote()
+        self.oil.action_refuse()
+        self.assertEqual(self._sections(quotation), [])
+
+    def test_the_work_orders_totals_count_parts_and_labour(self):
+        self.assertAlmostEqual(
+            self.job_order.items_amount_total,
+            self.oil.price_total + self.item.price_total + self.wipers.price_total,
+            places=2,
+        )
+        self.assertAlmostEqual(self.job_order.amount_necessary_total, self.item.price_total, places=2)
+
     def test_a_free_priced_item_and_a_lump_sum(self):
         quotation = self._quote()
         oil_line = quotation.order_line.filtered(lambda line: line.work_item_id == self.oil and not line.display_type)
@@ -137,6 +167,9 @@ class TestWorkItemQuotation(WorkItemPartsCommon):
         self.assertEqual(quotation.fiscal_position_id, fiscal_position)
         summary = overview._customer_summary()
         self.assertEqual(self.euro.compare_amounts(summary["amount_total"], quotation.amount_total), 0)
+        self.assertEqual(self.wipers.tax_ids, tax_0, "a free-priced item is mapped by the fiscal position too")
+        self.assertEqual(self.oil.tax_ids, tax_0)
+        self.assertAlmostEqual(quotation.amount_tax, 0.30, places=2, msg="only the bolts' 6 %, which it does not map")
 
     def test_a_confirmed_order_changes_only_when_reception_confirms_what_it_does(self):
         quotation = self._quote()

@@ -35,7 +35,8 @@ class TestWorkItemStock(WorkItemPartsCommon):
         self.assertEqual(self._reserved(), 2)
         self.assertEqual(len(self.job_order.move_ids), 1, "labour is no stock move")
         self.wipers.action_refuse()
-        self.assertEqual(self._reserved(), 2, "a declined item's part is never reserved")
+        self.assertFalse(self.wipers.part_line_ids.move_id, "a declined item's part is never a repair part")
+        self.assertEqual(self._reserved(), 2)
         # Withdrawn after reservation: released.
         self.item.action_refuse()
         self.assertEqual(move.state, "cancel")
@@ -63,6 +64,10 @@ class TestWorkItemStock(WorkItemPartsCommon):
             action = self.item._set_authorization(authorization)
             self.env["repair.quotation.change"].browse(action["res_id"]).action_confirm()
         self.assertEqual(disc_sale_line.product_uom_qty, 2)
+        # Work added to the confirmed order: its part is reserved by the repair, not by a delivery of its own.
+        self.env["repair.quotation.change"].browse(self.wipers.action_authorize()["res_id"]).action_confirm()
+        self.assertFalse(quotation.picking_ids)
+        self.assertEqual(self._reserved(), 3)
         self.assertEqual(disc_sale_line.move_ids, self.disc_line.move_id, "one move for the line, back from cancelled")
         self.assertEqual(self.disc_line.move_id.state, "assigned")
         self.assertFalse(quotation.picking_ids, "still no delivery of its own")
@@ -96,5 +101,5 @@ class TestWorkItemStock(WorkItemPartsCommon):
         invoice = quotation.with_company(self.company_a)._create_invoices()
         invoiced = invoice.invoice_line_ids.filtered(lambda line: line.display_type == "product")
         self.assertEqual(set(invoiced.mapped("name")), {"Brake disc", "Labour: brakes"})
-        self.assertAlmostEqual(invoice.amount_total, self.item.price_total, places=2)
-        self.assertFalse(quotation.order_line.filtered(lambda line: line.work_item_id == self.wipers))
+        self.assertEqual(sum(invoiced.filtered(lambda line: line.name == "Brake disc").mapped("quantity")), 3)
+        self.assertAlmostEqual(invoice.amount_total, self.item.price_total + self.wipers.price_total, places=2)
