@@ -27,6 +27,12 @@ class RepairOrder(models.Model):
         self._sync_work()
         return action
 
+    def action_repair_cancel_draft(self):
+        """Odoo brings every part back to draft: those of work no longer authorised go again."""
+        result = super().action_repair_cancel_draft()
+        self._sync_work()
+        return result
+
     def _sync_work(self):
         """The quotation and the repair's parts follow the authorised work (quotation first: parts link to it)."""
         self._sync_quotation()
@@ -121,7 +127,10 @@ class RepairOrder(models.Model):
         confirmed_ok = self.env.context.get("repair_quotation_change_confirmed")
         for order in self.filtered(
             lambda o: (
-                o.sale_order_id.state in QUOTATION_OPEN_STATES or (confirmed_ok and o.sale_order_id.state == "sale")
+                o.state != "cancel"
+                and (
+                    o.sale_order_id.state in QUOTATION_OPEN_STATES or (confirmed_ok and o.sale_order_id.state == "sale")
+                )
             )
         ):
             quotation = order.sale_order_id.sudo()

@@ -28,12 +28,19 @@ class RepairWorkItemLine(models.Model):
     company_id = fields.Many2one(related="item_id.company_id", store=True)
     currency_id = fields.Many2one(related="item_id.currency_id")
     sequence = fields.Integer(default=10)
-    line_type = fields.Selection(WORK_ITEM_LINE_TYPES, "Type", required=True, default="part")
+    line_type = fields.Selection(
+        WORK_ITEM_LINE_TYPES,
+        "Type",
+        compute="_compute_line_type",
+        store=True,
+        precompute=True,
+        help="From the product: a service is labour (in hours), goods are a part (taken from stock).",
+    )
     product_id = fields.Many2one(
         "product.product",
         required=True,
         check_company=True,
-        domain="[('sale_ok', '=', True), ('type', '=', 'service' if line_type == 'labour' else 'consu')]",
+        domain="[('sale_ok', '=', True), ('type', 'in', ('consu', 'service'))]",
     )
     name = fields.Char(
         "Description", compute="_compute_name", store=True, readonly=False, precompute=True, required=True
@@ -82,6 +89,11 @@ class RepairWorkItemLine(models.Model):
     # ------------------------------------------------------------------
     # Compute
     # ------------------------------------------------------------------
+
+    @api.depends("product_id")
+    def _compute_line_type(self):
+        for line in self:
+            line.line_type = "labour" if line.product_id.type == "service" else "part"
 
     @api.depends("product_id")
     def _compute_name(self):

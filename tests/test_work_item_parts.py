@@ -48,7 +48,6 @@ class WorkItemPartsCommon(WorkshopCommon):
         return self.env["repair.work.item.line"].create(
             {
                 "item_id": (item or self.item).id,
-                "line_type": "labour" if product.type == "service" else "part",
                 "product_id": product.id,
                 "quantity": quantity,
                 **values,
@@ -97,6 +96,10 @@ class TestWorkItemParts(WorkItemPartsCommon):
         self.assertEqual(
             self.item.part_line_ids.filtered(lambda p: p.line_type == "labour").product_uom_id.name, "Hours"
         )
+
+    def test_the_product_says_part_or_labour(self):
+        self.assertEqual(self._add(self.disc, 1).line_type, "part")
+        self.assertEqual(self._add(self.labour, 1).line_type, "labour")
 
     def test_a_lump_sum_wins_over_the_parts(self):
         self._add(self.disc, 2)
@@ -166,7 +169,7 @@ class TestWorkItemParts(WorkItemPartsCommon):
     def test_a_mechanic_lists_parts_but_not_their_price(self):
         mechanic_env = self.env(user=self.mechanic)
         line = mechanic_env["repair.work.item.line"].create(
-            {"item_id": self.item.id, "line_type": "part", "product_id": self.disc.id, "quantity": 2}
+            {"item_id": self.item.id, "product_id": self.disc.id, "quantity": 2}
         )
         self.assertEqual(line.price_unit, 50.0, "priced as quoted, not typed")
         with self.assertRaises(AccessError):

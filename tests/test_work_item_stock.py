@@ -42,6 +42,16 @@ class TestWorkItemStock(WorkItemPartsCommon):
         self.assertEqual(move.state, "cancel")
         self.assertEqual(self._reserved(), 0)
 
+    def test_odoos_set_to_draft_does_not_bring_refused_parts_back(self):
+        self.item.action_authorize()
+        self.wipers.action_authorize()
+        self.wipers.action_refuse()
+        self.job_order.action_repair_cancel()
+        self.job_order.action_repair_cancel_draft()
+        self.job_order._action_repair_confirm()
+        self.assertEqual(self.wipers.part_line_ids.move_id.state, "cancel")
+        self.assertEqual(self._reserved(), 2, "only the authorised brakes")
+
     def test_a_quantity_change_follows_the_reservation(self):
         self.item.action_authorize()
         self.disc_line.quantity = 3
