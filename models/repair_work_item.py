@@ -97,6 +97,11 @@ class RepairWorkItem(models.Model):
         help="What the job needs: parts (products and quantities) and labour (a service, in hours). "
         "The item's price is their sum, unless it is a lump sum.",
     )
+    priced_by_parts = fields.Boolean(
+        "Priced by parts",
+        compute="_compute_priced_by_parts",
+        help="The price is the sum of the parts and labour: no price of its own.",
+    )
     lump_sum = fields.Boolean(
         "Lump sum",
         help="The item's own price (unit price times quantity) is what the customer pays, "
@@ -281,6 +286,11 @@ class RepairWorkItem(models.Model):
                     fields=labels,
                 )
             )
+
+    @api.depends("part_line_ids", "lump_sum")
+    def _compute_priced_by_parts(self):
+        for item in self:
+            item.priced_by_parts = item._priced_by_parts()
 
     def _priced_by_parts(self):
         """Whether the item's price is the sum of its parts and labour (it has some, and no lump sum)."""

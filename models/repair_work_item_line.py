@@ -132,6 +132,22 @@ class RepairWorkItemLine(models.Model):
             line.price_total = base_line["tax_details"]["total_included_currency"]
             line.price_tax = line.price_total - line.price_subtotal
 
+    @api.onchange("product_id", "quantity", "product_uom_id", "price_unit", "discount", "tax_ids")
+    def _onchange_price_warn_opened_overview(self):
+        """The item's own form warns the same way: saving sends the customer a new version."""
+        overview = self.item_id.order_id.last_overview_id
+        if overview and overview.state == "opened" and self.item_id.visible_to_customer:
+            return {
+                "warning": {
+                    "title": self.env._("The customer has already opened the overview"),
+                    "message": self.env._(
+                        "When you save, the customer automatically receives an updated link that shows "
+                        "what changed. Discard your changes to keep the overview as it is."
+                    ),
+                }
+            }
+        return None
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------

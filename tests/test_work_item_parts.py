@@ -198,6 +198,16 @@ class TestWorkItemParts(WorkItemPartsCommon):
         line.with_user(self.receptionist).quantity = 3
         self.assertEqual(line.quantity, 3)
 
+    def test_reception_is_warned_before_an_opened_overview_changes(self):
+        line = self._add(self.disc, 2)
+        self.assertTrue(self.item.priced_by_parts)
+        self.assertIsNone(line._onchange_price_warn_opened_overview())
+        point = {"role": "driver", "partner": self.emile, "channel": "email", "address": self.emile.email}
+        overview = self.job_order._prepare_customer_communication(point)
+        overview.state = "opened"
+        warning = line._onchange_price_warn_opened_overview()
+        self.assertIn("already opened", warning["warning"]["title"])
+
     def test_the_customer_sees_parts_and_labour_where_the_shop_shows_them(self):
         self._add(self.disc, 2)
         self._add(self.labour, 1.5)
