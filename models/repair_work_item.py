@@ -174,7 +174,6 @@ class RepairWorkItem(models.Model):
         "part_line_ids.price_tax",
     )
     def _compute_amounts(self):
-        AccountTax = self.env["account.tax"]
         for item in self:
             if item._priced_by_parts():
                 # The sum of lines each rounded as the quotation rounds its lines.
@@ -182,13 +181,19 @@ class RepairWorkItem(models.Model):
                 item.price_tax = sum(item.part_line_ids.mapped("price_tax"))
                 item.price_total = item.price_subtotal + item.price_tax
                 continue
-            company = item.company_id or self.env.company
-            base_line = item._prepare_base_line_for_taxes_computation()
-            AccountTax._add_tax_details_in_base_line(base_line, company)
-            AccountTax._round_base_lines_tax_details([base_line], company)
-            item.price_subtotal = base_line["tax_details"]["total_excluded_currency"]
-            item.price_total = base_line["tax_details"]["total_included_currency"]
-            item.price_tax = item.price_total - item.price_subtotal
+            item.price_subtotal, item.price_tax, item.price_total = self._rounded_amounts(item)
+
+    @api.model
+    def _rounded_amounts(self, line):
+        """(without VAT, VAT, incl. VAT) of an item or a part line, rounded as a quotation line is."""
+        company = line.company_id or self.env.company
+        AccountTax = self.env["account.tax"]
+        base_line = line._prepare_base_line_for_taxes_computation()
+        AccountTax._add_tax_details_in_base_line(base_line, company)
+        AccountTax._round_base_lines_tax_details([base_line], company)
+        subtotal = base_line["tax_details"]["total_excluded_currency"]
+        total = base_line["tax_details"]["total_included_currency"]
+        return subtotal, total - subtotal, total
 
     def _compute_customer_answer_details(self):
         """The question and the reason given in the current overview, where reception acts on them."""

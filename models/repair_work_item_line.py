@@ -122,30 +122,14 @@ class RepairWorkItemLine(models.Model):
 
     @api.depends("quantity", "price_unit", "discount", "tax_ids", "currency_id")
     def _compute_amounts(self):
-        AccountTax = self.env["account.tax"]
         for line in self:
-            company = line.company_id or self.env.company
-            base_line = line._prepare_base_line_for_taxes_computation()
-            AccountTax._add_tax_details_in_base_line(base_line, company)
-            AccountTax._round_base_lines_tax_details([base_line], company)
-            line.price_subtotal = base_line["tax_details"]["total_excluded_currency"]
-            line.price_total = base_line["tax_details"]["total_included_currency"]
-            line.price_tax = line.price_total - line.price_subtotal
+            line.price_subtotal, line.price_tax, line.price_total = self.env["repair.work.item"]._rounded_amounts(line)
 
     @api.onchange("product_id", "quantity", "product_uom_id", "price_unit", "discount", "tax_ids")
     def _onchange_price_warn_opened_overview(self):
-        """The item's own form warns the same way: saving sends the customer a new version."""
-        overview = self.item_id.order_id.last_overview_id
-        if overview and overview.state == "opened" and self.item_id.visible_to_customer:
-            return {
-                "warning": {
-                    "title": self.env._("The customer has already opened the overview"),
-                    "message": self.env._(
-                        "When you save, the customer automatically receives an updated link that shows "
-                        "what changed. Discard your changes to keep the overview as it is."
-                    ),
-                }
-            }
+        """The item's own warning: saving sends the customer a new version."""
+        if self.item_id.visible_to_customer:
+            return self.item_id._onchange_price_warn_opened_overview()
         return None
 
     # ------------------------------------------------------------------
