@@ -1,13 +1,23 @@
 {
     "name": "Repair Customer Communication",
-    "version": "19.0.1.3.0",
+    "version": "19.0.1.4.0",
     "category": "Supply Chain/Repair",
     "summary": "Talk to workshop customers digitally: priced diagnostic overviews, "
     "online check-in, SMS and e-mail notifications",
     "author": "Repair Customer Communication contributors",
     "website": "https://example.com/repair_customer_communication",
     "license": "LGPL-3",
-    "depends": ["repair", "fleet", "portal", "sms", "sms_twilio", "phone_validation", "crm", "resource"],
+    "depends": [
+        "repair",
+        "fleet",
+        "portal",
+        "account_payment",
+        "sms",
+        "sms_twilio",
+        "phone_validation",
+        "crm",
+        "resource",
+    ],
     "external_dependencies": {"python": ["phonenumbers", "python-magic"]},
     "data": [
         "security/repair_customer_communication_groups.xml",
@@ -46,6 +56,7 @@
         "demo/repair_customer_communication_demo.xml",
         "demo/repair_checkin_service_demo.xml",
         "demo/repair_checkin_demo.xml",
+        "demo/payment_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -11,6 +11,7 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from ..models.repair_customer_communication_answer import DECODED_IMAGE_TYPES, MAX_FILE_SIZE, MAX_REMARK_REQUEST
 from ..tools.brand_color import readable_on_white_text
 from ..tools.customer_page_headers import set_customer_headers
+from .customer_payment import payment_form_values
 
 _logger = logging.getLogger(__name__)
 
@@ -303,13 +304,19 @@ class WorkshopCustomerPage(http.Controller):
         readonly = preview or not communication._is_answerable() or request.env.user._is_internal()
         # The items and the summary, kept once rendered for this reader of this state of the overview.
         sections = communication._customer_page_sections(values["token"], readonly)
+        payment = None if preview else communication._customer_payment()
         values |= {
             "sections": sections,
             "summary": sections["summary"],
             "readonly": readonly,
             "preview": preview,
             "outdated_from": outdated_from,
+            "payment": payment,
+            # Odoo's payment form (and the frontend scripts it needs) only while something is to pay.
+            "payment_form": bool(payment and payment["due"] and not request.env.user._is_internal()),
         }
+        if values["payment_form"]:
+            values |= payment_form_values(communication, payment)
         return self._page_response("repair_customer_communication.customer_overview_page", values)
 
     def _render_report_page(self, communication, lang=None):

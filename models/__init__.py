@@ -9,6 +9,7 @@ from . import fleet_vehicle
 from . import ir_http
 from . import ir_qweb
 from . import mail_mail
+from . import payment_transaction
 from . import repair_checkin_choice
 from . import repair_checkin_service
 from . import repair_customer_agreement
@@ -17,11 +18,13 @@ from . import repair_customer_communication
 from . import repair_customer_communication_answer
 from . import repair_customer_communication_line
 from . import repair_customer_communication_page
+from . import repair_customer_communication_payment
 from . import repair_customer_communication_sms_reply
 from . import repair_customer_event
 from . import repair_customer_remark
 from . import repair_order
 from . import repair_order_notification_events
+from . import repair_order_payment
 from . import repair_order_quotation
 from . import repair_work_item
 from . import repair_work_item_line

@@ -417,4 +417,14 @@ class CustomerIncomingSms(models.Model):
                 parts.append(self.env._("Total with the planned work: %(total)s incl. VAT.", total=total))
             else:
                 parts.append(self.env._("Total: %(total)s incl. VAT.", total=total))
+        payment = overview._customer_payment()
+        if payment and payment["due"]:
+            # Paying happens on the page: the answer by SMS leads there.
+            parts.append(
+                self.env._(
+                    "To pay now: %(amount)s, on %(url)s",
+                    amount=overview._sms_amount(payment["due"]),
+                    url=overview._get_customer_url(),
+                )
+            )
         return " ".join(parts)

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -30,10 +31,49 @@ class ResCompany(models.Model):
         "items 1 and 3 done and the others declined, or “0” to decline them all. Not offered where "
         "customers must accept conditions or sign.",
     )
+    repair_payment_policy = fields.Selection(
+        [
+            ("none", "No payment"),
+            ("deposit_percent", "A deposit: a share of the approved work"),
+            ("deposit_fixed", "A deposit: a fixed amount"),
+            ("full", "The whole approved work"),
+        ],
+        string="Payment when approving",
+        default="none",
+        required=True,
+        help="What customers pay online when they confirm an overview, through the payment providers of "
+        "Odoo's Invoicing settings. A payment that fails or is left leaves the answer confirmed and "
+        "payable later from the same link.",
+    )
+    repair_deposit_percent = fields.Float(
+        "Deposit (%)", default=30.0, help="The share of the approved work, taxes included, paid when approving."
+    )
+    repair_deposit_amount = fields.Monetary(
+        "Deposit amount",
+        currency_field="currency_id",
+        help="Paid when approving, taxes included; never more than the approved work.",
+    )
     _repair_link_validity_positive = models.Constraint(
         "CHECK (repair_link_validity_days > 0)",
         "A customer link must stay valid for at least one day.",
     )
+
+    _repair_deposit_percent_range = models.Constraint(
+        "CHECK (repair_deposit_percent > 0 AND repair_deposit_percent <= 100)",
+        "A deposit is a share between 0 and 100 % of the approved work.",
+    )
+    _repair_deposit_amount_positive = models.Constraint(
+        "CHECK (repair_deposit_amount IS NULL OR repair_deposit_amount >= 0)",
+        "A deposit amount cannot be negative.",
+    )
+
+    @api.constrains("repair_payment_policy", "repair_deposit_amount")
+    def _check_repair_deposit_amount(self):
+        for company in self:
+            if company.repair_payment_policy == "deposit_fixed" and company.currency_id.is_zero(
+                company.repair_deposit_amount
+            ):
+                raise ValidationError(self.env._("Give the deposit customers pay when approving."))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -41,3 +81,27 @@ class ResCompany(models.Model):
         companies = super().create(vals_list)
         self.env["customer.notification.rule"]._create_builtin_rules(companies)
         return companies
+
+    def _workshop_demo_enable_payments(self):
+        """Demo data: these locations take payments with Odoo's demo provider, and keep accounts to record them.
+
+        Why code and not XML records: the demo provider exists only with `payment_demo`,
+        which the module does not depend on (a shop uses Stripe, Mollie or another of
+        Odoo's providers), and a chart of accounts is loaded by Odoo's chart template,
+        as the Invoicing settings load it. Without `payment_demo` nothing is enabled.
+        """
+        Provider = self.env["payment.provider"].sudo()
+        if "demo" not in dict(Provider._fields["code"].selection):
+            return
+        for company in self:
+            if not company.chart_template:
+                sale_tax = company.account_sale_tax_id
+                # `_load`, not `try_loading`: the latter warns when called while modules install, as demo data is.
+                self.env["account.chart.template"]._load("generic_coa", company, install_demo=False)
+                if sale_tax:
+                    company.account_sale_tax_id = sale_tax
+            provider = Provider.search([("code", "=", "demo"), ("company_id", "=", company.id)], limit=1)
+            if not provider:
+                template = Provider.search([("code", "=", "demo")], limit=1)
+                provider = template.copy({"company_id": company.id}) if template else Provider
+            provider.write({"state": "test", "is_published": True})

@@ -12,6 +12,9 @@ class ResConfigSettings(models.TransientModel):
     repair_link_validity_days = fields.Integer(related="company_id.repair_link_validity_days", readonly=False)
     repair_show_item_details = fields.Boolean(related="company_id.repair_show_item_details", readonly=False)
     repair_sms_reply_answers = fields.Boolean(related="company_id.repair_sms_reply_answers", readonly=False)
+    repair_payment_policy = fields.Selection(related="company_id.repair_payment_policy", readonly=False)
+    repair_deposit_percent = fields.Float(related="company_id.repair_deposit_percent", readonly=False)
+    repair_deposit_amount = fields.Monetary(related="company_id.repair_deposit_amount", readonly=False)
     repair_sms_inbound_secret = fields.Char(
         "Incoming SMS webhook secret",
         config_parameter=INBOUND_SECRET_PARAM,

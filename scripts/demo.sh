@@ -20,11 +20,11 @@ write_odoo_config "$CONF" "$HTTP_PORT" "$SMTP_PORT"
 
 if db_exists "$DB"; then
     say "Updating the module in the existing database '$DB' ..."
-    odoo_bin -c "$CONF" -d "$DB" -u "$MODULE" --stop-after-init --log-level=warn \
+    odoo_bin -c "$CONF" -d "$DB" -i "$WITH_MODULES" -u "$MODULE" --stop-after-init --log-level=warn \
         || die "updating the module failed: read the log above."
 else
     say "Creating the database '$DB' with the module and its demo data (a few minutes the first time) ..."
-    odoo_bin -c "$CONF" -d "$DB" -i "$MODULE" --with-demo --stop-after-init --log-level=warn \
+    odoo_bin -c "$CONF" -d "$DB" -i "$WITH_MODULES" --with-demo --stop-after-init --log-level=warn \
         || die "installing the module failed: read the log above."
 fi
 

@@ -8,6 +8,9 @@
 set -euo pipefail
 
 MODULE=repair_customer_communication
+# Installed with the module in the demo and test databases: Odoo's demo payment provider, to pay with
+# (the module does not depend on it: a shop pays through Stripe, Mollie or another of Odoo's providers).
+WITH_MODULES="$MODULE,payment_demo"
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LOCAL="$ROOT/.local"
 mkdir -p "$LOCAL"

@@ -24,9 +24,9 @@ trap 'drop_databases "$DB" "$DB_ODOO"' EXIT
 
 START=$(date +%s)
 say "Installing the module on two throwaway databases (with and without demo data) ..."
-odoo_bin -c "$CONF" -d "$DB_ODOO" -i "$MODULE" --stop-after-init --log-level=warn >"$LOCAL/test_install_odoo.log" 2>&1 &
+odoo_bin -c "$CONF" -d "$DB_ODOO" -i "$WITH_MODULES" --stop-after-init --log-level=warn >"$LOCAL/test_install_odoo.log" 2>&1 &
 PLAIN_PID=$!
-odoo_bin -c "$CONF" -d "$DB" -i "$MODULE" --with-demo --stop-after-init --log-level=warn \
+odoo_bin -c "$CONF" -d "$DB" -i "$WITH_MODULES" --with-demo --stop-after-init --log-level=warn \
     || die "installing the module with its demo data failed: read the log above."
 wait "$PLAIN_PID" || { cat "$LOCAL/test_install_odoo.log" >&2; die "installing the module without demo data failed: read the log above."; }
 say "Installed in $(( $(date +%s) - START ))s. Running the tests ..."
