@@ -8,6 +8,7 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from odoo.addons.payment import utils as payment_utils
 from odoo.addons.payment.controllers import portal as payment_portal
+from odoo.addons.payment.controllers.post_processing import PaymentPostProcessing
 
 from ..tools.customer_page_headers import set_customer_headers
 
@@ -146,3 +147,27 @@ class WorkshopPaymentPortal(payment_portal.PaymentPortal):
     def _refusal(message):
         """What Odoo's payment form shows as a failed payment start (`state` "error"), and nothing else."""
         return {"state": "error", "state_message": message}
+
+
+class WorkshopPaymentStatus(PaymentPostProcessing):
+    """Odoo's payment status page, where every provider leads back, for a payment made from an overview."""
+
+    @http.route()
+    def display_status(self, **kwargs):
+        """In the shop's colours and the customer's language, not Odoo's portal of the main company.
+
+        The same page as Odoo's otherwise: its header (`payment.state_header`) and the
+        element Odoo's script polls (`o_payment_status`), which leads back to the
+        customer's page once the provider has answered.
+        """
+        tx_sudo = self._get_monitored_transaction()
+        communication = tx_sudo.repair_communication_id if tx_sudo else None
+        if not communication:
+            return super().display_status(**kwargs)
+        from .customer_page import WorkshopCustomerPage  # noqa: PLC0415  # it imports this file
+
+        page = WorkshopCustomerPage()
+        languages = page._set_page_language(communication, None)
+        values = page._page_layout_values(communication, languages, preview=True)  # no link on this page
+        values |= {"tx": tx_sudo, "payment_form": True, "is_html_empty": is_html_empty}
+        return page._page_response("repair_customer_communication.customer_payment_status_page", values)
