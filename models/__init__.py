@@ -23,6 +23,7 @@ from . import repair_customer_communication_sms_reply
 from . import repair_customer_event
 from . import repair_customer_remark
 from . import repair_order
+from . import repair_order_go_ahead
 from . import repair_order_notification_events
 from . import repair_order_payment
 from . import repair_order_quotation

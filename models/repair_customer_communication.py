@@ -352,8 +352,12 @@ class RepairCustomerCommunication(models.Model):
                     "price_total": item.price_total,
                     "previous_price_total": previous.price_total if changed else 0.0,
                     "is_changed": changed or (bool(self.previous_id) and not previous),
+                    # Work done within the customer's go-ahead is theirs already.
+                    "authorized_within_limit": item.authorized_within_limit,
                     # An answer given on the previous version stays, unless the item changed.
-                    "decision": previous.decision if previous and not changed else False,
+                    "decision": "accepted"
+                    if item.authorized_within_limit
+                    else (previous.decision if previous and not changed else False),
                     "decline_reason": previous.decline_reason if previous and not changed else False,
                     "contact_question": previous.contact_question if previous and not changed else False,
                 }

@@ -37,6 +37,9 @@ class RepairCustomerCommunicationLine(models.Model):
     details = fields.Text(
         "Parts and labour", help="What the item is priced from, one line each, where the shop shows it."
     )
+    authorized_within_limit = fields.Boolean(
+        "Within the go-ahead", help="Authorised on the customer's behalf, within their go-ahead amount from check-in."
+    )
     decision = fields.Selection(CUSTOMER_DECISIONS, "Customer decision")
     decline_reason = fields.Selection(DECLINE_REASONS)
     contact_question = fields.Text("Question for the workshop")
@@ -53,6 +56,10 @@ class RepairCustomerCommunicationLine(models.Model):
         return allowed
 
     def _needs_decision(self):
-        """Only an overview asks for decisions (check-in shows the planned work)."""
+        """Only an overview asks for decisions (check-in shows the planned work), not on work done within the go-ahead."""
         self.ensure_one()
-        return self.communication_id.kind == "overview" and self.category in ("necessary", "recommended")
+        return (
+            self.communication_id.kind == "overview"
+            and self.category in ("necessary", "recommended")
+            and not self.authorized_within_limit
+        )
