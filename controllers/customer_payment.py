@@ -3,8 +3,8 @@ import logging
 from odoo import Command, fields, http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
-from odoo.tools import is_html_empty
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools import is_html_empty
 
 from odoo.addons.payment import utils as payment_utils
 from odoo.addons.payment.controllers import portal as payment_portal
@@ -164,7 +164,7 @@ class WorkshopPaymentStatus(PaymentPostProcessing):
         communication = tx_sudo.repair_communication_id if tx_sudo else None
         if not communication:
             return super().display_status(**kwargs)
-        from .customer_page import WorkshopCustomerPage  # noqa: PLC0415  # it imports this file
+        from .customer_page import WorkshopCustomerPage  # it imports this file
 
         page = WorkshopCustomerPage()
         languages = page._set_page_language(communication, None)

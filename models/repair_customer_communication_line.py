@@ -56,7 +56,7 @@ class RepairCustomerCommunicationLine(models.Model):
         return allowed
 
     def _needs_decision(self):
-        """Only an overview asks for decisions (check-in shows the planned work), not on work done within the go-ahead."""
+        """Only an overview asks for decisions (not check-in), and none on work done within the go-ahead."""
         self.ensure_one()
         return (
             self.communication_id.kind == "overview"
