@@ -1,4 +1,4 @@
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError
 
 from .repair_work_item import WORK_ITEM_CATEGORIES
@@ -342,12 +342,38 @@ class RepairOrder(models.Model):
         return communications.with_env(self.env)
 
     def action_apply_customer_answers(self):
-        """Authorise what the customer wants, refuse what they declined; leave the rest to decide."""
+        """Authorise what the customer wants, refuse what they declined; leave the rest to decide.
+
+        On a confirmed order, the change dialog first says what it does to the order
+        (as the items' Authorise and Refuse buttons do).
+        """
         mapping = {"accepted": "approved", "declined": "refused", "disagree": "refused"}
+        changes = {"approved": self.env["repair.work.item"], "refused": self.env["repair.work.item"]}
         for item in self.work_item_ids:
             authorization = mapping.get(item.customer_decision)
             if authorization and item.authorization != authorization:
-                item.authorization = authorization
+                changes[authorization] |= item
+        to_approve, to_refuse = changes["approved"], changes["refused"]
+        on_confirmed = (to_approve | to_refuse).filtered(lambda item: item.order_id.sale_order_id.state == "sale")
+        if on_confirmed and not self.env.context.get("repair_quotation_change_confirmed"):
+            wizard = self.env["repair.quotation.change"].create(
+                {
+                    "item_ids": [Command.set((to_approve or to_refuse).ids)],
+                    "authorization": "approved" if to_approve else "refused",
+                    "refuse_item_ids": [Command.set(to_refuse.ids if to_approve else [])],
+                }
+            )
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Change a confirmed order?"),
+                "res_model": "repair.quotation.change",
+                "res_id": wizard.id,
+                "view_mode": "form",
+                "target": "new",
+            }
+        to_approve.authorization = "approved"
+        to_refuse.authorization = "refused"
+        return True
 
     def action_close_customer_overview(self):
         """No more changes from the customer: the mechanics work from the authorised items."""

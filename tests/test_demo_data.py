@@ -129,3 +129,22 @@ class TestDemoData(WorkshopCommon):
             partner = ref(xmlid, raise_if_not_found=False)
             if partner:
                 self.assertNotIn(partner, listed, f"{partner.name} is one of Odoo's demo contacts")
+
+    def test_the_demo_garage_asks_a_deposit_and_one_quotation_follows_its_answers(self):
+        order = self.env.ref(f"{MODULE}.demo_repair_order_06", raise_if_not_found=False)
+        if not order:
+            self.skipTest("database installed without demo data")
+        garage = order.company_id
+        self.assertEqual((garage.repair_payment_policy, garage.repair_deposit_percent), ("deposit_percent", 30.0))
+        provider = self.env["payment.provider"].search([("code", "=", "demo"), ("company_id", "=", garage.id)])
+        self.assertEqual((provider.state, provider.is_published), ("test", True), "customers can pay in the demo")
+        self.assertTrue(provider.journal_id, "the garage's accounts record the payments")
+        quotation = order.sale_order_id
+        approved = order._quotation_items()
+        self.assertTrue(approved)
+        self.assertEqual(set(quotation.order_line.work_item_id), set(approved))
+        self.assertAlmostEqual(quotation.amount_total, sum(approved.mapped("price_total")), places=2)
+        # The item she asked to discuss joins the quotation once authorised.
+        caliper = order.work_item_ids.filtered(lambda item: item.customer_decision == "contact")
+        caliper.action_authorize()
+        self.assertIn(caliper, quotation.order_line.work_item_id)

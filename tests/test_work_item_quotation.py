@@ -202,6 +202,29 @@ class TestWorkItemQuotation(WorkItemPartsCommon):
             1,
         )
 
+    def test_applying_the_customers_answers_to_a_confirmed_order_asks_first(self):
+        quotation = self._quote()
+        self.item.action_authorize()
+        quotation.action_confirm()
+        point = {"role": "driver", "partner": self.emile, "channel": "email", "address": self.emile.email}
+        overview = self.job_order._prepare_customer_communication(point)
+        overview._issue_token()
+        lines = {line.work_item_id: line for line in overview.line_ids}
+        overview._customer_decide(lines[self.item].id, "declined")
+        overview._customer_decide(lines[self.wipers].id, "accepted")
+        overview._customer_confirm()
+        action = self.job_order.action_apply_customer_answers()
+        self.assertEqual(action["res_model"], "repair.quotation.change", "asks first, as Authorise and Refuse do")
+        self.assertEqual((self.item | self.wipers).mapped("authorization"), ["approved", "pending"])
+        wizard = self.env["repair.quotation.change"].browse(action["res_id"])
+        self.assertIn("“Wiper blades” is added", wizard.explanation)
+        self.assertIn("The lines of “Front brakes”", wizard.explanation)
+        wizard.action_confirm()
+        self.assertEqual((self.item | self.wipers).mapped("authorization"), ["refused", "approved"])
+        self.assertEqual(self._sections(quotation), ["Oil service", "Front brakes", "Wiper blades"])
+        brakes = quotation.order_line.filtered(lambda line: line.work_item_id == self.item and not line.display_type)
+        self.assertEqual(set(brakes.mapped("product_uom_qty")), {0.0}, "refused: its lines drop to nothing")
+
     def _answered_overview(self, decisions, partner=None):
         """The overview sent, answered on the page as `decisions` says, and the answers applied by reception."""
         partner = partner or self.emile

@@ -14,14 +14,26 @@ class RepairQuotationChange(models.TransientModel):
 
     item_ids = fields.Many2many("repair.work.item", string="Items", required=True)
     authorization = fields.Selection([("approved", "Authorised"), ("refused", "Refused")], required=True)
+    refuse_item_ids = fields.Many2many(
+        "repair.work.item",
+        "repair_quotation_change_refuse_rel",
+        string="Items to refuse as well",
+        help="Applying the customer's answers authorises some items and refuses others in one go.",
+    )
     explanation = fields.Text(compute="_compute_explanation")
 
-    @api.depends("item_ids", "authorization")
+    @api.depends("item_ids", "authorization", "refuse_item_ids")
     def _compute_explanation(self):
+        Order = self.env["repair.order"]
         for wizard in self:
-            wizard.explanation = self.env["repair.order"]._quotation_change_text(wizard.item_ids, wizard.authorization)
+            texts = [Order._quotation_change_text(wizard.item_ids, wizard.authorization)]
+            if wizard.refuse_item_ids:
+                texts.append(Order._quotation_change_text(wizard.refuse_item_ids, "refused"))
+            wizard.explanation = "\n".join(texts)
 
     def action_confirm(self):
         self.ensure_one()
-        self.item_ids.with_context(repair_quotation_change_confirmed=True)._set_authorization(self.authorization)
+        confirmed = self.with_context(repair_quotation_change_confirmed=True)
+        confirmed.item_ids._set_authorization(self.authorization)
+        confirmed.refuse_item_ids._set_authorization("refused")
         return {"type": "ir.actions.act_window_close"}
