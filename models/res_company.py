@@ -79,7 +79,8 @@ class ResCompany(models.Model):
     def create(self, vals_list):
         """A new location gets the built-in notification rules (the check-in invitation)."""
         companies = super().create(vals_list)
-        self.env["customer.notification.rule"]._create_builtin_rules(companies)
+        # The module's own data: whoever may create a location gets its rules, workshop role or not.
+        self.env["customer.notification.rule"].sudo()._create_builtin_rules(companies)
         return companies
 
     def _workshop_demo_enable_payments(self):

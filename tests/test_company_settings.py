@@ -1,6 +1,7 @@
 from psycopg2 import IntegrityError
 
-from odoo.tests import tagged
+from odoo.exceptions import ValidationError
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import WorkshopCommon
@@ -50,3 +51,19 @@ class TestCompanySettings(WorkshopCommon):
         self.checkin_rule_a.interval_nbr = 0
         self.checkin_rule_a.flush_recordset()
         self.assertEqual(self.checkin_rule_a.interval_nbr, 0, "0 days: invited the day of the appointment")
+
+    def test_someone_without_a_workshop_role_creates_a_location_with_its_rules(self):
+        """Odoo's accountants and settings managers create companies too (Odoo's own tests do)."""
+        manager = new_test_user(
+            self.env,
+            login="rcc_settings_manager",
+            groups="base.group_user,base.group_erp_manager,base.group_partner_manager",
+        )
+        company = self.env["res.company"].with_user(manager).create({"name": "Garage C"})
+        self.assertTrue(self._checkin_rule(company), "the location's built-in check-in rule")
+
+    def test_the_payment_policy_needs_a_deposit_amount(self):
+        with self.assertRaisesRegex(ValidationError, "Give the deposit"):
+            self.company_a.write({"repair_payment_policy": "deposit_fixed", "repair_deposit_amount": 0.0})
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
+            self.company_a.repair_deposit_percent = 120.0
