@@ -169,5 +169,5 @@ class WorkshopPaymentStatus(PaymentPostProcessing):
         page = WorkshopCustomerPage()
         languages = page._set_page_language(communication, None)
         values = page._page_layout_values(communication, languages, preview=True)  # no link on this page
-        values |= {"tx": tx_sudo, "payment_form": True, "is_html_empty": is_html_empty}
+        values |= {"tx": tx_sudo, "frontend_scripts": True, "is_html_empty": is_html_empty}
         return page._page_response("repair_customer_communication.customer_payment_status_page", values)

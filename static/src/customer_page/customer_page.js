@@ -445,10 +445,62 @@ class CustomerAnswers {
     }
 }
 
+/**
+ * Paying: Odoo's payment form works with Odoo's frontend scripts and styles, which weigh
+ * twenty times this page. They load when the customer taps "Pay" (from the
+ * `template.o_workshop_pay_assets` the server rendered), and the form shows once they run.
+ */
+function watchPayment(section) {
+    const start = section.querySelector(".o_workshop_pay_start");
+    const assets = section.querySelector("template.o_workshop_pay_assets");
+    const form = section.querySelector(".o_workshop_pay_form");
+    if (!start || !assets || !form) {
+        return;
+    }
+    start.addEventListener("click", () => {
+        start.disabled = true;
+        section.querySelector(".o_workshop_pay_loading").hidden = false;
+        const session = assets.content.querySelector(".o_workshop_pay_session");
+        Object.assign((window.odoo ||= {}), JSON.parse(session.dataset.session));
+        const waits = [];
+        for (const link of assets.content.querySelectorAll("link[rel=stylesheet]")) {
+            const el = link.cloneNode();
+            waits.push(new Promise((resolve) => el.addEventListener("load", resolve)));
+            document.head.append(el);
+        }
+        // Under tests the page already runs Odoo's frontend scripts.
+        if (!document.querySelector("script[src*='web.assets_frontend_minimal']")) {
+            for (const original of assets.content.querySelectorAll("script[src], script[data-src]")) {
+                const script = document.createElement("script");
+                for (const { name, value } of original.attributes) {
+                    script.setAttribute(name, value);
+                }
+                script.async = false;
+                if (script.dataset.src) {
+                    // Odoo's lazy loader gives it its address; loaded, Odoo starts the form's script.
+                    waits.push(new Promise((resolve) => script.addEventListener("load", resolve)));
+                }
+                document.body.append(script);
+            }
+        }
+        Promise.all(waits).then(() => {
+            setTimeout(() => {
+                form.hidden = false;
+                start.hidden = true;
+                section.querySelector(".o_workshop_pay_loading").hidden = true;
+                form.querySelector("input:checked, input, button")?.focus();
+            }, 100);
+        });
+    });
+}
+
 const page = document.querySelector(".o_workshop_page[data-opened-token]");
 if (page) {
     watchOpening(page);
 }
 for (const el of document.querySelectorAll(".o_workshop_overview")) {
     new CustomerAnswers(el).start();
+}
+for (const el of document.querySelectorAll(".o_workshop_payment")) {
+    watchPayment(el);
 }

@@ -36,6 +36,11 @@ registry.category("web_tour.tours").add("repair_customer_communication_customer_
             trigger: ".o_workshop_amount_due:contains('115.29')",
         },
         {
+            content: "Tap Pay: Odoo's payment form opens",
+            trigger: ".o_workshop_pay_start:contains('115.29')",
+            run: "click",
+        },
+        {
             content: "Odoo's payment form offers the demo provider",
             trigger: "#o_payment_form input[name=o_payment_radio]",
             run: "click",
