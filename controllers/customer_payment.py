@@ -16,23 +16,22 @@ _logger = logging.getLogger(__name__)
 PaymentPortal = payment_portal.PaymentPortal
 
 
-def payment_form_values(communication, payment):
-    """The values of Odoo's `payment.form` to pay `payment["due"]` on the work order's quotation.
+def payment_options(order, amount, currency):
+    """The payer, and the providers, payment methods and saved cards they may pay `amount` with, all sudo.
 
-    As Odoo's sale portal prepares them for a quotation (`CustomerPortal._get_payment_values`).
+    As Odoo's sale portal chooses them for a quotation (`CustomerPortal._get_payment_values`):
+    the quotation's invoice address pays, so that the payment meets its invoice.
     """
-    order = communication.order_id.sudo()
     quotation = order.sale_order_id
-    company = order.company_id
-    partner = communication.partner_id.sudo()
-    currency = payment["currency"]
-    amount = payment["due"]
+    partner = quotation.partner_invoice_id.sudo()
     providers_sudo = (
         request.env["payment.provider"]
         .sudo()
-        ._get_compatible_providers(company.id, partner.id, amount, currency_id=currency.id, sale_order_id=quotation.id)
+        ._get_compatible_providers(
+            order.company_id.id, partner.id, amount, currency_id=currency.id, sale_order_id=quotation.id
+        )
     )
-    payment_methods_sudo = (
+    methods_sudo = (
         request.env["payment.method"]
         .sudo()
         ._get_compatible_payment_methods(
@@ -40,6 +39,15 @@ def payment_form_values(communication, payment):
         )
     )
     tokens_sudo = request.env["payment.token"].sudo()._get_available_tokens(providers_sudo.ids, partner.id)
+    return partner, providers_sudo, methods_sudo, tokens_sudo
+
+
+def payment_form_values(communication, payment):
+    """The values of Odoo's `payment.form` to pay `payment["due"]` on the work order's quotation."""
+    order = communication.order_id.sudo()
+    currency = payment["currency"]
+    amount = payment["due"]
+    partner, providers_sudo, payment_methods_sudo, tokens_sudo = payment_options(order, amount, currency)
     token = communication._get_token()
     return {
         "amount": amount,
@@ -49,12 +57,12 @@ def payment_form_values(communication, payment):
         "payment_methods_sudo": payment_methods_sudo,
         "tokens_sudo": tokens_sudo,
         "show_tokenize_input_mapping": PaymentPortal._compute_show_tokenize_input_mapping(
-            providers_sudo, sale_order_id=quotation.id
+            providers_sudo, sale_order_id=order.sale_order_id.id
         ),
         "transaction_route": f"/workshop/c/{token}/transaction",
         "landing_route": f"/workshop/c/{token}",
         "access_token": token,
-        "company_mismatch": not PaymentPortal._can_partner_pay_in_company(partner, company),
+        "company_mismatch": not PaymentPortal._can_partner_pay_in_company(partner, order.company_id),
         "is_html_empty": is_html_empty,  # read by Odoo's payment form templates
     }
 
@@ -88,13 +96,25 @@ class WorkshopPaymentPortal(payment_portal.PaymentPortal):
                 communication._lock_for_answer(wait=True)  # two tabs paying: one at a time
                 due = communication._check_payable(amount)
                 order = communication.order_id.sudo()
-                partner = communication.partner_id.sudo()
+                currency = order.sale_order_id.currency_id
+                partner, providers, methods, tokens = payment_options(order, due, currency)
                 if not self._can_partner_pay_in_company(partner, order.company_id):
                     raise UserError(request.env._("Please contact the workshop to pay."))
+                # Only what the page offers: this location's providers and methods, the payer's own saved cards.
+                if kwargs.get("flow") == "token":
+                    offered = self._cast_as_int(kwargs.get("token_id")) in tokens.ids
+                else:
+                    offered = self._cast_as_int(kwargs.get("provider_id")) in providers.ids and (
+                        self._cast_as_int(kwargs.get("payment_method_id")) in methods.ids
+                    )
+                if not offered or kwargs.get("flow") not in ("redirect", "direct", "token"):
+                    raise UserError(request.env._("This way of paying is not offered here: please reload the page."))
+                if kwargs.get("flow") == "token":
+                    kwargs["provider_id"] = tokens.browse(self._cast_as_int(kwargs["token_id"])).provider_id.id
                 kwargs.update(
                     {
                         "amount": due,
-                        "currency_id": order.sale_order_id.currency_id.id,
+                        "currency_id": currency.id,
                         "partner_id": partner.id,
                         "landing_route": "/workshop/payment",  # set below, once the payment has its id
                         "sale_order_id": order.sale_order_id.id,
@@ -132,6 +152,9 @@ class WorkshopPaymentPortal(payment_portal.PaymentPortal):
             )
         ):
             return request.redirect("/workshop/c/invalid")
+        if request.session.get(PaymentPostProcessing.MONITORED_TX_ID_KEY) != tx_sudo.id:
+            # Not the browser that paid (the address is kept on the payment, where staff read it): thanks only.
+            return self._thanks_page(communication)
         shown = communication._version_shown()
         if (
             not shown
@@ -142,6 +165,15 @@ class WorkshopPaymentPortal(payment_portal.PaymentPortal):
         response = request.redirect(f"/workshop/c/{shown._get_token()}#o_workshop_payment", local=True)
         set_customer_headers(response.headers)
         return response
+
+    def _thanks_page(self, communication):
+        """ "Thank you, the payment reached the workshop": in the customer's language, and no link to their page."""
+        from .customer_page import WorkshopCustomerPage  # it imports this file
+
+        page = WorkshopCustomerPage()
+        languages = page._set_page_language(communication, None)
+        values = page._page_layout_values(communication, languages, preview=True)
+        return page._page_response("repair_customer_communication.customer_payment_thanks_page", values)
 
     @staticmethod
     def _refusal(message):

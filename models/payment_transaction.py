@@ -27,6 +27,13 @@ class PaymentTransaction(models.Model):
         access_token = payment_utils.generate_access_token(self.partner_id.id, self.amount, self.currency_id.id)
         return f"/workshop/payment/{self.id}?access_token={access_token}"
 
+    def _post_process(self):
+        """Once Odoo has recorded a payment from an overview: reception hears of one that came twice."""
+        result = super()._post_process()
+        for tx in self.filtered(lambda tx: tx.state == "done" and tx.repair_communication_id):
+            tx.repair_communication_id.order_id.sudo()._check_paid_twice(tx)
+        return result
+
     def _log_message_on_linked_documents(self, message):
         """Odoo logs a payment on its documents (the quotation): the work order it pays for hears of it too."""
         result = super()._log_message_on_linked_documents(message)

@@ -501,8 +501,7 @@ class RepairCustomerCommunication(models.Model):
         }
         if self.show_prices:
             currency = self.currency_id
-            untaxed = sum(to_do.mapped("price_subtotal"))
-            tax = sum(to_do.mapped("price_tax"))
+            untaxed, tax = self._summary_amounts(to_do)
             summary.update(
                 {
                     "amount_untaxed": currency.round(untaxed),
@@ -514,6 +513,28 @@ class RepairCustomerCommunication(models.Model):
                 }
             )
         return summary
+
+    def _summary_amounts(self, lines):
+        """Untaxed amount and taxes of `lines`, as the quotation of that work computes them.
+
+        With the location's tax rounding (Odoo rounds per line or, by default, globally
+        per tax): Odoo's tax engine on the items' own base lines, as the work order's
+        totals and its quotation count them, so that what the customer approves is the
+        quotation's total to the cent. An item changed since this version was sent
+        counts as the customer saw it (the sum of the lines' amounts).
+        """
+        items = lines.work_item_id
+        if not lines or any(
+            self.currency_id.compare_amounts(line.price_total, line.work_item_id.price_total) for line in lines
+        ):
+            return sum(lines.mapped("price_subtotal")), sum(lines.mapped("price_tax"))
+        AccountTax = self.env["account.tax"]
+        company = self.company_id
+        base_lines = [base_line for item in items.sudo() for base_line in item._base_lines_for_totals()]
+        AccountTax._add_tax_details_in_base_lines(base_lines, company)
+        AccountTax._round_base_lines_tax_details(base_lines, company)
+        totals = AccountTax._get_tax_totals_summary(base_lines, self.currency_id, company)
+        return totals["base_amount_currency"], totals["tax_amount_currency"]
 
     def _format_amount(self, amount):
         return self.env["ir.qweb.field.monetary"].value_to_html(amount, {"display_currency": self.currency_id})

@@ -81,9 +81,20 @@ class RepairCustomerCommunication(models.Model):
             raise UserError(self.env._("The workshop sent a newer version of this overview: please reload the page."))
         if self.kind != "overview" or self.state not in PAYABLE_STATES or not self.order_id.sudo().payment_requested:
             raise UserError(self.env._("There is nothing to pay on this page."))
-        amounts = self.order_id.sudo()._payment_amounts()
+        order = self.order_id.sudo()
+        amounts = order._payment_amounts()
         due = amounts["due"]
         currency = amounts["currency"]
+        started = order._payment_started_recently()
+        if started:
+            # Another tab, or the provider's page left open: one payment at a time, not two.
+            raise UserError(
+                self.env._(
+                    "A payment of %(amount)s started a moment ago is not finished: finish it where you started "
+                    "it, or try again in a few minutes.",
+                    amount=formatLang(self.env, sum(started.mapped("amount")), currency_obj=currency),
+                )
+            )
         if currency.is_zero(due):
             if amounts["pending"]:
                 raise UserError(self.env._("Your payment is being processed: there is nothing more to pay for now."))

@@ -16,6 +16,18 @@ class RepairWorkItem(models.Model):
         help="Authorised by reception on the customer's behalf, within the amount the customer let the "
         "workshop go ahead with at check-in. The customer sees it on the next overview and on the report.",
     )
+    authorized_within_limit_amount = fields.Monetary(
+        "Amount gone ahead with",
+        readonly=True,
+        copy=False,
+        help="What the item cost, incl. VAT, when it was authorised within the go-ahead: what it used of it.",
+    )
+
+    def write(self, vals):
+        """Refused or back to decide, an item is no longer work done within the go-ahead."""
+        if vals.get("authorization") in ("pending", "refused"):
+            vals = dict(vals, authorized_within_limit=False, authorized_within_limit_amount=0.0)
+        return super().write(vals)
 
 
 class RepairOrder(models.Model):
@@ -44,6 +56,7 @@ class RepairOrder(models.Model):
         "work_item_ids.authorization",
         "work_item_ids.price_total",
         "work_item_ids.authorized_within_limit",
+        "work_item_ids.authorized_within_limit_amount",
         "work_item_ids.customer_decision",
         "work_item_ids.visible_to_customer",
     )
@@ -51,7 +64,7 @@ class RepairOrder(models.Model):
         for order in self:
             currency = order.currency_id or order.company_id.currency_id
             order.go_ahead_amount = currency.round(sum(order._go_ahead_items().mapped("price_total")))
-            used = sum(order.work_item_ids.filtered("authorized_within_limit").mapped("price_total"))
+            used = sum(order.work_item_ids.filtered("authorized_within_limit").mapped("authorized_within_limit_amount"))
             order.go_ahead_left = max(currency.round(order.checkin_approval_limit - used), 0.0)
             order.go_ahead_possible = bool(
                 order.checkin_approval_limit
@@ -61,14 +74,14 @@ class RepairOrder(models.Model):
             )
 
     def _go_ahead_items(self):
-        """Found work the customer sees and has not turned down, still to decide."""
+        """Found work the customer sees, still to decide, and that they neither turned down nor asked to talk about."""
         self.ensure_one()
         return self.work_item_ids.filtered(
             lambda item: (
                 item.category in FOUND_CATEGORIES
                 and item.visible_to_customer
                 and item.authorization == "pending"
-                and item.customer_decision not in ("declined", "disagree")
+                and item.customer_decision not in ("declined", "disagree", "contact")
             )
         )
 
@@ -94,9 +107,10 @@ class RepairOrder(models.Model):
                         limit=formatLang(self.env, order.checkin_approval_limit, currency_obj=currency),
                     )
                 )
-            items.sudo().authorized_within_limit = True
             # Reception's click is the decision the change dialog would ask for on a confirmed order.
             items.with_context(repair_quotation_change_confirmed=True)._set_authorization("approved")
+            for item in items.sudo():
+                item.write({"authorized_within_limit": True, "authorized_within_limit_amount": item.price_total})
             order.message_post(
                 body=self.env._(
                     "Authorised on the customer's behalf, within the go-ahead of %(limit)s incl. VAT given at "

@@ -1,4 +1,10 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
+from odoo.tools.misc import formatLang
+
+# How long a payment started at a provider (its transaction still a draft) holds off another one.
+PAYMENT_START_HOLD = timedelta(minutes=10)
 
 PAYMENT_STATUSES = [
     ("pending", "Payment pending"),
@@ -108,6 +114,35 @@ class RepairOrder(models.Model):
         )
         return min(currency.round(amount), total)
 
+    def _payment_started_recently(self):
+        """Payments started from a customer's page a few minutes ago that the provider has not answered yet."""
+        self.ensure_one()
+        quotation = self.sudo().sale_order_id
+        since = fields.Datetime.now() - PAYMENT_START_HOLD
+        return quotation.transaction_ids.filtered(
+            lambda tx: tx.state == "draft" and tx.repair_communication_id and tx.create_date >= since
+        )
+
+    def _check_paid_twice(self, transaction):
+        """A payment that came when what was asked was already paid: reception refunds it (or keeps it)."""
+        self.ensure_one()
+        amounts = self._payment_amounts()
+        currency = amounts["currency"]
+        earlier = self.sudo().sale_order_id.transaction_ids.filtered(
+            lambda tx: tx.id < transaction.id and tx.state in ("authorized", "done") and tx.operation != "validation"
+        )
+        if self.payment_requested and currency.compare_amounts(sum(earlier.mapped("amount")), amounts["required"]) >= 0:
+            self._workshop_todo_for_customer_action(
+                self.env._("Payment received twice"),
+                self.env._(
+                    "%(amount)s was paid online (%(reference)s) when what was asked was already paid: refund it, "
+                    "or keep it for the invoice.",
+                    amount=formatLang(self.env, transaction.amount, currency_obj=currency),
+                    reference=transaction.reference,
+                ),
+                self.user_id,
+            )
+
     def _prepare_payment_at_approval(self):
         """The customer confirmed with a payment asked: the quotation holds what they approved, and is asked.
 
@@ -126,6 +161,17 @@ class RepairOrder(models.Model):
             if order.user_id:
                 order.sale_order_id.user_id = order.user_id
         order._sync_work()
+        if order.sale_order_id.currency_id != order.currency_id:
+            # The customer saw amounts in the location's currency: a quotation priced in another is not paid online.
+            order.message_post(
+                body=self.env._(
+                    "No payment was asked: the quotation is in %(quotation)s, the customer's overview in %(overview)s.",
+                    quotation=order.sale_order_id.currency_id.name,
+                    overview=order.currency_id.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            return 0.0
         amounts = order._payment_amounts()
         required = order._payment_required(amounts["total"], amounts["currency"])
         order.payment_requested = bool(required)

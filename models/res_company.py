@@ -96,11 +96,14 @@ class ResCompany(models.Model):
             return
         for company in self:
             if not company.chart_template:
-                sale_tax = company.account_sale_tax_id
+                # The generic chart is American: the location keeps its own currency and fiscal country.
+                kept = {
+                    "currency_id": company.currency_id.id,
+                    "account_fiscal_country_id": company.account_fiscal_country_id.id or company.country_id.id,
+                }
                 # `_load`, not `try_loading`: the latter warns when called while modules install, as demo data is.
                 self.env["account.chart.template"]._load("generic_coa", company, install_demo=False)
-                if sale_tax:
-                    company.account_sale_tax_id = sale_tax
+                company.write(kept)
             provider = Provider.search([("code", "=", "demo"), ("company_id", "=", company.id)], limit=1)
             if not provider:
                 template = Provider.search([("code", "=", "demo")], limit=1)

@@ -22,6 +22,9 @@ class PaymentCommon(HttpCase, WorkshopCommon):
         )
         cls._checkin_rule(cls.shop).active = False
         cls.env["account.chart.template"].try_loading("generic_coa", cls.shop, install_demo=False)
+        cls.shop.write(
+            {"currency_id": cls.euro.id, "account_fiscal_country_id": cls.belgium.id}
+        )  # the chart is American
         cls.vat_21, cls.vat_6 = (cls._shop_tax(amount) for amount in (21.0, 6.0))
         cls.shop.write(
             {

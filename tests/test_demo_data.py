@@ -136,6 +136,8 @@ class TestDemoData(WorkshopCommon):
             self.skipTest("database installed without demo data")
         garage = order.company_id
         self.assertEqual((garage.repair_payment_policy, garage.repair_deposit_percent), ("deposit_percent", 30.0))
+        self.assertEqual(garage.currency_id.name, "EUR", "its accounts did not make it American")
+        self.assertEqual(order.sale_order_id.currency_id, garage.currency_id)
         provider = self.env["payment.provider"].search([("code", "=", "demo"), ("company_id", "=", garage.id)])
         self.assertEqual((provider.state, provider.is_published), ("test", True), "customers can pay in the demo")
         self.assertTrue(provider.journal_id, "the garage's accounts record the payments")

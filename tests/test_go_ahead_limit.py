@@ -96,3 +96,24 @@ class TestGoAheadLimit(HttpCase, WorkshopCommon):
         self.assertIn("Number plate bulb", html)
         self.assertNotIn(brakes.name, html.split("Done within your go-ahead")[1])
         self.assertTrue(bulb.authorized_within_limit)
+
+    def test_work_the_customer_asked_to_talk_about_is_asked(self):
+        talk = self._found("Rust treatment", 20.0, category="recommended")
+        talk.customer_decision = "contact"
+        self.assertFalse(self.order.go_ahead_possible)
+        with self.assertRaisesRegex(UserError, "No found work waits"):
+            self._go_ahead()
+
+    def test_refused_afterwards_it_is_no_longer_within_the_go_ahead(self):
+        bulb = self._found("Number plate bulb", 10.0)
+        self._go_ahead()
+        self.assertAlmostEqual(bulb.authorized_within_limit_amount, 12.10, places=2)
+        bulb.price_unit = 100.0  # a later price change does not change what was gone ahead with
+        self.assertAlmostEqual(self.order.go_ahead_left, 137.90, places=2)
+        bulb.action_refuse()
+        self.assertFalse(bulb.authorized_within_limit)
+        self.assertEqual(self.order.go_ahead_left, 150.0)
+        overview = self._send_overview(self.order)
+        line = overview.line_ids.filtered(lambda line: line.work_item_id == bulb)
+        self.assertFalse(line.authorized_within_limit)
+        self.assertTrue(line._needs_decision())

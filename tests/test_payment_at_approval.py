@@ -211,3 +211,95 @@ class TestPaymentAtApproval(PaymentCommon):
     def test_before_paying_the_customer_may_still_change_their_mind(self):
         self._approve()
         self.assertTrue(self.overview._can_reopen())
+
+    def test_only_the_ways_of_paying_the_page_offers(self):
+        self._approve()
+        other_company = self.env["payment.provider"].search(
+            [("code", "=", "demo"), ("company_id", "!=", self.shop.id)], limit=1
+        )
+        self.assertTrue(other_company)
+        token = self.env["payment.token"].create(
+            {
+                "provider_id": self.provider.id,
+                "payment_method_id": self.payment_method.id,
+                "partner_id": self.emile.id,  # someone else's saved card
+                "payment_details": "4242",
+                "provider_ref": "someone else",
+            }
+        )
+        for kwargs in (
+            {"provider_id": other_company.id},
+            {"payment_method_id": self.env.ref("payment.payment_method_card").id},
+            {"flow": "token", "token_id": token.id},
+            {"flow": "offline"},
+            {"provider_id": "x"},
+        ):
+            refused = self._start_payment(self.overview, DEPOSIT, **kwargs)
+            self.assertEqual(refused["state"], "error", kwargs)
+            self.assertIn("not offered here", refused["state_message"])
+        self.assertFalse(self.env["payment.transaction"].search([("sale_order_ids", "=", self.order.sale_order_id.id)]))
+
+    def test_the_invoice_address_pays(self):
+        self._approve()
+        tx = self._pay(self.overview, DEPOSIT)
+        self.assertEqual(tx.partner_id, self.order.sale_order_id.partner_invoice_id)
+
+    def test_a_payment_left_at_the_provider_holds_off_a_second_one_for_a_while(self):
+        self._approve()
+        first = self._start_payment(self.overview, DEPOSIT)  # the customer went to the provider's page
+        refused = self._start_payment(self.overview, DEPOSIT)  # ... and pays again from another tab
+        self.assertEqual(refused["state"], "error")
+        self.assertIn("started a moment ago is not finished", refused["state_message"])
+        started = self.env["payment.transaction"].search([("reference", "=", first["reference"])])
+        # Left there: payable again after a while.
+        self.env.cr.execute(
+            "UPDATE payment_transaction SET create_date = create_date - interval '11 minutes' WHERE id = %s",
+            [started.id],
+        )
+        started.invalidate_recordset(["create_date"])
+        second = self._start_payment(self.overview, DEPOSIT)
+        self.assertNotEqual(second.get("state"), "error", second.get("state_message"))
+        # Both end up paid at the provider: reception is told to refund one.
+        for values in (first, second):
+            self.make_jsonrpc_request(
+                "/payment/demo/simulate_payment",
+                {"reference": values["reference"], "payment_details": "4242", "simulated_state": "done"},
+            )
+        self.env["payment.transaction"].search(
+            [("reference", "in", (first["reference"], second["reference"]))]
+        )._post_process()
+        todo = self.order.activity_ids.filtered(lambda activity: activity.summary == "Payment received twice")
+        self.assertEqual(len(todo), 1)
+        self.assertIn("115.29", todo.note)
+
+    def test_the_return_address_leads_only_the_paying_browser_to_the_page(self):
+        self._approve()
+        tx = self._pay(self.overview, DEPOSIT)
+        self.opener.cookies.clear()  # another browser: no payment of its own
+        page = self.url_open(tx.landing_route)
+        self.assertIn("Your payment reached the workshop", page.text)
+        self.assertNotIn(self.overview._get_token(), page.text + page.url)
+
+    def test_a_quotation_in_another_currency_asks_no_payment(self):
+        usd = self.env.ref("base.USD")
+        usd.active = True
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "Dollars", "currency_id": usd.id, "company_id": self.shop.id}
+        )
+        self.payer.with_company(self.shop).property_product_pricelist = pricelist
+        self._approve()
+        self.assertEqual(self.order.sale_order_id.currency_id, usd)
+        self.assertFalse(self.order.payment_requested)
+        self.assertIsNone(self.overview._customer_payment())
+        self.assertIn("No payment was asked", self.order.message_ids[0].body)
+
+    def test_with_global_tax_rounding_the_approved_total_is_the_quotations_to_the_cent(self):
+        self.shop.tax_calculation_rounding_method = "round_globally"
+        order = self._create_order(self.shop, partner_id=self.payer.id, driver_id=self.payer.id)
+        for name in ("Bulb left", "Bulb right", "Bulb rear"):
+            self._create_item(order, name=name, category="necessary", price_unit=10.01)  # 2.1021 € VAT each
+        overview = self._answer(self._send(order), dict.fromkeys(("Bulb left", "Bulb right", "Bulb rear"), "accepted"))
+        summary = overview._customer_summary()
+        self.assertAlmostEqual(order.sale_order_id.amount_total, 36.34, places=2, msg="6.3063 € VAT rounded once")
+        self.assertAlmostEqual(summary["amount_total"], order.sale_order_id.amount_total, places=2)
+        self.assertAlmostEqual(order._payment_amounts()["due"], 10.90, places=2)
