@@ -347,13 +347,9 @@ class RepairOrder(models.Model):
         On a confirmed order, the change dialog first says what it does to the order
         (as the items' Authorise and Refuse buttons do).
         """
-        mapping = {"accepted": "approved", "declined": "refused", "disagree": "refused"}
-        changes = {"approved": self.env["repair.work.item"], "refused": self.env["repair.work.item"]}
-        for item in self.work_item_ids:
-            authorization = mapping.get(item.customer_decision)
-            if authorization and item.authorization != authorization:
-                changes[authorization] |= item
-        to_approve, to_refuse = changes["approved"], changes["refused"]
+        changes = self._customer_answer_changes()
+        Item = self.env["repair.work.item"]
+        to_approve, to_refuse = changes.get("approved", Item), changes.get("refused", Item)
         on_confirmed = (to_approve | to_refuse).filtered(lambda item: item.order_id.sale_order_id.state == "sale")
         if on_confirmed and not self.env.context.get("repair_quotation_change_confirmed"):
             wizard = self.env["repair.quotation.change"].create(
@@ -374,6 +370,16 @@ class RepairOrder(models.Model):
         to_approve.authorization = "approved"
         to_refuse.authorization = "refused"
         return True
+
+    def _customer_answer_changes(self):
+        """{authorisation: items} that applying the customer's answers changes."""
+        mapping = {"accepted": "approved", "declined": "refused", "disagree": "refused"}
+        changes = {}
+        for item in self.work_item_ids:
+            authorization = mapping.get(item.customer_decision)
+            if authorization and item.authorization != authorization:
+                changes[authorization] = changes.get(authorization, self.env["repair.work.item"]) | item
+        return changes
 
     def action_close_customer_overview(self):
         """No more changes from the customer: the mechanics work from the authorised items."""

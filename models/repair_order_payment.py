@@ -71,6 +71,11 @@ class RepairOrder(models.Model):
             total = quotation.amount_total
             transactions = quotation.transaction_ids.filtered(lambda tx: tx.operation != "validation")
             paid = sum(transactions.filtered(lambda tx: tx.state in ("authorized", "done")).mapped("amount"))
+            # Refunds made from Odoo (child transactions, negative amounts) give money back.
+            refunds = transactions.child_transaction_ids.filtered(
+                lambda tx: tx.operation == "refund" and tx.state == "done"
+            )
+            paid += sum(refunds.mapped("amount"))
             pending = sum(transactions.filtered(lambda tx: tx.state == "pending").mapped("amount"))
             invoices = quotation.invoice_ids.filtered(lambda move: move.state == "posted")
             on_invoices = sum(
@@ -155,7 +160,22 @@ class RepairOrder(models.Model):
         order = self.sudo().with_company(self.company_id).with_context(repair_quotation_change_confirmed=True)
         if order.company_id.repair_payment_policy == "none" or order.state == "cancel":
             return 0.0
+        confirmed_order = order.sale_order_id if order.sale_order_id.state == "sale" else None
+        changes = order._customer_answer_changes() if confirmed_order else {}
         order.action_apply_customer_answers()
+        if changes:
+            # What reception's change dialog would have said: the customer's confirmation made the change.
+            order.message_post(
+                body=self.env._(
+                    "The customer's confirmation changed the confirmed order %(order)s: %(changes)s",
+                    order=confirmed_order.name,
+                    changes=" ".join(
+                        order._quotation_change_text(items, authorization).replace("\n", " ")
+                        for authorization, items in changes.items()
+                    ),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
         if not order.sale_order_id and order._quotation_items():
             order.action_create_sale_order()
             if order.user_id:

@@ -104,8 +104,13 @@ class ResCompany(models.Model):
                 # `_load`, not `try_loading`: the latter warns when called while modules install, as demo data is.
                 self.env["account.chart.template"]._load("generic_coa", company, install_demo=False)
                 company.write(kept)
+            template = self.env.ref("payment.payment_provider_demo")
             provider = Provider.search([("code", "=", "demo"), ("company_id", "=", company.id)], limit=1)
-            if not provider:
-                template = Provider.search([("code", "=", "demo")], limit=1)
-                provider = template.copy({"company_id": company.id}) if template else Provider
+            provider = provider or template.copy({"company_id": company.id})
             provider.write({"state": "test", "is_published": True})
+            # Odoo copies a provider for a new company in English only: its messages in every language.
+            for lang in self.env["res.lang"].search([("active", "=", True)]).mapped("code"):
+                translated = template.with_context(lang=lang)
+                provider.with_context(lang=lang).write(
+                    {name: translated[name] for name in ("pending_msg", "done_msg", "cancel_msg", "auth_msg")}
+                )

@@ -190,6 +190,11 @@ class TestPaymentAtApproval(PaymentCommon):
         quotation = self.order.sale_order_id
         new_total = APPROVED_TOTAL + 60.5
         self.assertAlmostEqual(quotation.amount_total, new_total, places=2, msg="the confirmed order follows")
+        self.assertIn(
+            "The customer's confirmation changed the confirmed order",
+            self.order.message_ids[:5].mapped("body").__str__(),
+            "what reception's change dialog would have said, logged",
+        )
         self.order.invalidate_recordset()
         deposit = round(new_total * 0.3, 2)
         self.assertAlmostEqual(
@@ -303,3 +308,12 @@ class TestPaymentAtApproval(PaymentCommon):
         self.assertAlmostEqual(order.sale_order_id.amount_total, 36.34, places=2, msg="6.3063 € VAT rounded once")
         self.assertAlmostEqual(summary["amount_total"], order.sale_order_id.amount_total, places=2)
         self.assertAlmostEqual(order._payment_amounts()["due"], 10.90, places=2)
+
+    def test_a_refunded_deposit_is_due_again(self):
+        self._approve()
+        tx = self._pay(self.overview, DEPOSIT)
+        refund = tx._create_child_transaction(DEPOSIT, is_refund=True)
+        refund._set_done()
+        self.env.invalidate_all()
+        self.assertEqual(self.order.payment_status, "pending")
+        self.assertAlmostEqual(self.order.payment_amount_due, DEPOSIT, places=2)
