@@ -1,7 +1,8 @@
 """Lighthouse on every customer page, beside Odoo's own quotation portal page, in one run.
 
-Prints, for the overview, the page of a replaced version, the check-in page, the
-repair report page and the invalid-link page, and for Odoo's quotation page
+Prints, for the overview, the page of a replaced version, an answered overview with a
+deposit to pay (before the customer taps "Pay", which loads Odoo's payment form), the
+check-in page, the repair report page and the invalid-link page, and for Odoo's quotation page
 (/my/orders/<id>?access_token=...) of the same database: Lighthouse's mobile
 preset scores (performance, accessibility, best practices), first contentful
 paint, time to interactive and the bytes of the first view.
@@ -82,6 +83,16 @@ def prepare(env):
         "check-in": sent("checkin"),
         "repair report": sent("report"),
     }
+    # Answered where the location asks a 30 % deposit: the page then offers to pay it.
+    company.write({"repair_payment_policy": "deposit_percent", "repair_deposit_percent": 30.0})
+    deposit = order.copy({"work_item_ids": [Command.create(vals) for vals in order.work_item_ids.copy_data()]})
+    deposit_overview = deposit._prepare_customer_communication(point)
+    deposit_overview._send()
+    for line in deposit_overview.line_ids:
+        if line._needs_decision():
+            deposit_overview._customer_decide(line.id, "accepted")
+    deposit_overview._customer_confirm()
+    urls["deposit to pay"] = deposit_overview
     urls = {name: f"/workshop/c/{communication._get_token()}" for name, communication in urls.items()}
     urls["invalid link"] = "/workshop/c/" + "0" * 64
     product = env["product.product"].create({"name": "Bench part", "list_price": 25.0})

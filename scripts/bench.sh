@@ -14,7 +14,7 @@ CONF="$LOCAL/bench.conf"
 write_odoo_config "$CONF" "$(free_port)" 25
 trap 'drop_databases "$DB"' EXIT
 say "Installing the module on the throwaway database '$DB' ..."
-odoo_bin -c "$CONF" -d "$DB" -i "$MODULE" --stop-after-init --log-level=warn
+odoo_bin -c "$CONF" -d "$DB" -i "$WITH_MODULES" --stop-after-init --log-level=warn
 for script in "${scripts[@]}"; do
     say "== $(basename "$script")"
     ODOO_CONF="$CONF" ODOO_DB="$DB" "$PY" "$script"
