@@ -466,7 +466,8 @@ function watchPayment(section) {
         for (const link of assets.content.querySelectorAll("link[rel=stylesheet]")) {
             const el = link.cloneNode();
             waits.push(new Promise((resolve) => el.addEventListener("load", resolve)));
-            document.head.append(el);
+            // Before the page's own styles: the page keeps its look, Odoo's styles dress the form.
+            document.head.insertBefore(el, document.head.querySelector("style"));
         }
         // Under tests the page already runs Odoo's frontend scripts.
         if (!document.querySelector("script[src*='web.assets_frontend_minimal']")) {
