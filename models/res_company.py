@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 
 class ResCompany(models.Model):
@@ -108,9 +109,15 @@ class ResCompany(models.Model):
             provider = Provider.search([("code", "=", "demo"), ("company_id", "=", company.id)], limit=1)
             provider = provider or template.copy({"company_id": company.id})
             provider.write({"state": "test", "is_published": True})
-            # Odoo copies a provider for a new company in English only: its messages in every language.
-            for lang in self.env["res.lang"].search([("active", "=", True)]).mapped("code"):
-                translated = template.with_context(lang=lang)
-                provider.with_context(lang=lang).write(
-                    {name: translated[name] for name in ("pending_msg", "done_msg", "cancel_msg", "auth_msg")}
+            # Odoo copies a provider for a new company in English only: its messages in every language,
+            # copied whole (the ORM writes a term-translated field one language at a time, from English).
+            messages = ("pending_msg", "done_msg", "cancel_msg", "auth_msg")
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE payment_provider p SET %s FROM payment_provider t WHERE t.id = %s AND p.id = %s",
+                    SQL(", ").join(SQL("%s = t.%s", SQL.identifier(name), SQL.identifier(name)) for name in messages),
+                    template.id,
+                    provider.id,
                 )
+            )
+            provider.invalidate_recordset(list(messages))

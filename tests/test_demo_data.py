@@ -141,6 +141,7 @@ class TestDemoData(WorkshopCommon):
         provider = self.env["payment.provider"].search([("code", "=", "demo"), ("company_id", "=", garage.id)])
         self.assertEqual((provider.state, provider.is_published), ("test", True), "customers can pay in the demo")
         self.assertTrue(provider.journal_id, "the garage's accounts record the payments")
+        self.assertIn("Votre paiement", provider.with_context(lang="fr_FR").done_msg, "Odoo's status page in French")
         quotation = order.sale_order_id
         approved = order._quotation_items()
         self.assertTrue(approved)
