@@ -1,7 +1,7 @@
 import logging
 import math
 
-from odoo import models
+from odoo import SUPERUSER_ID, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
 
@@ -30,7 +30,7 @@ class RepairCustomerCommunication(models.Model):
                     order._prepare_payment_at_approval()
             except UserError as error:
                 _logger.warning("Work order %s: no payment asked at approval", order.name, exc_info=True)
-                order.message_post(
+                order.with_user(SUPERUSER_ID).message_post(  # not the public user: see _prepare_payment_at_approval
                     body=self.env._(
                         "The customer's answer could not reach the quotation, so no payment was asked: %(reason)s",
                         reason=error.args[0] if error.args else error,

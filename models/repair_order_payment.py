@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.tools.misc import formatLang
 
 # How long a payment started at a provider (its transaction still a draft) holds off another one.
@@ -165,7 +165,8 @@ class RepairOrder(models.Model):
         order.action_apply_customer_answers()
         if changes:
             # What reception's change dialog would have said: the customer's confirmation made the change.
-            order.message_post(
+            # By OdooBot: the customer's request runs as the public user, whom other locations' staff may not read.
+            order.with_user(SUPERUSER_ID).message_post(
                 body=self.env._(
                     "The customer's confirmation changed the confirmed order %(order)s: %(changes)s",
                     order=confirmed_order.name,
@@ -183,7 +184,8 @@ class RepairOrder(models.Model):
         order._sync_work()
         if order.sale_order_id.currency_id != order.currency_id:
             # The customer saw amounts in the location's currency: a quotation priced in another is not paid online.
-            order.message_post(
+            # By OdooBot: the customer's request runs as the public user, whom other locations' staff may not read.
+            order.with_user(SUPERUSER_ID).message_post(
                 body=self.env._(
                     "No payment was asked: the quotation is in %(quotation)s, the customer's overview in %(overview)s.",
                     quotation=order.sale_order_id.currency_id.name,
