@@ -67,6 +67,16 @@ def payment_form_values(communication, payment):
     }
 
 
+def shop_page(communication, template, **values):
+    """A page of the payment's way in the customer page's layout and language, with no link on it."""
+    from .customer_page import WorkshopCustomerPage  # it imports this file
+
+    page = WorkshopCustomerPage()
+    languages = page._set_page_language(communication, None)
+    layout = page._page_layout_values(communication, languages, preview=True)
+    return page._page_response(template, layout | values)
+
+
 class WorkshopPaymentPortal(payment_portal.PaymentPortal):
     """Paying from the overview's page, with Odoo's payment form and its providers.
 
@@ -168,12 +178,7 @@ class WorkshopPaymentPortal(payment_portal.PaymentPortal):
 
     def _thanks_page(self, communication):
         """ "Thank you, the payment reached the workshop": in the customer's language, and no link to their page."""
-        from .customer_page import WorkshopCustomerPage  # it imports this file
-
-        page = WorkshopCustomerPage()
-        languages = page._set_page_language(communication, None)
-        values = page._page_layout_values(communication, languages, preview=True)
-        return page._page_response("repair_customer_communication.customer_payment_thanks_page", values)
+        return shop_page(communication, "repair_customer_communication.customer_payment_thanks_page")
 
     @staticmethod
     def _refusal(message):
@@ -196,10 +201,10 @@ class WorkshopPaymentStatus(PaymentPostProcessing):
         communication = tx_sudo.repair_communication_id if tx_sudo else None
         if not communication:
             return super().display_status(**kwargs)
-        from .customer_page import WorkshopCustomerPage  # it imports this file
-
-        page = WorkshopCustomerPage()
-        languages = page._set_page_language(communication, None)
-        values = page._page_layout_values(communication, languages, preview=True)  # no link on this page
-        values |= {"tx": tx_sudo, "frontend_scripts": True, "is_html_empty": is_html_empty}
-        return page._page_response("repair_customer_communication.customer_payment_status_page", values)
+        return shop_page(
+            communication,
+            "repair_customer_communication.customer_payment_status_page",
+            tx=tx_sudo,
+            frontend_scripts=True,
+            is_html_empty=is_html_empty,
+        )

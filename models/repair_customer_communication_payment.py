@@ -55,18 +55,15 @@ class RepairCustomerCommunication(models.Model):
         amounts = order._payment_amounts()
         policy = self.company_id.repair_payment_policy
 
-        def money(amount):
-            return self.env["ir.qweb.field.monetary"].value_to_html(amount, {"display_currency": amounts["currency"]})
-
         return {
             **amounts,
             "deposit": amounts["required"] < amounts["total"],
             "percent": self.company_id.repair_deposit_percent if policy == "deposit_percent" else None,
-            "total_display": money(amounts["total"]),
-            "required_display": money(amounts["required"]),
-            "paid_display": money(amounts["paid"]),
-            "pending_display": money(amounts["pending"]),
-            "due_display": money(amounts["due"]),
+            "total_display": self._format_amount(amounts["total"]),
+            "required_display": self._format_amount(amounts["required"]),
+            "paid_display": self._format_amount(amounts["paid"]),
+            "pending_display": self._format_amount(amounts["pending"]),
+            "due_display": self._format_amount(amounts["due"]),
         }
 
     def _check_payable(self, amount):

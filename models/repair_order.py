@@ -352,21 +352,13 @@ class RepairOrder(models.Model):
         to_approve, to_refuse = changes.get("approved", Item), changes.get("refused", Item)
         on_confirmed = (to_approve | to_refuse).filtered(lambda item: item.order_id.sale_order_id.state == "sale")
         if on_confirmed and not self.env.context.get("repair_quotation_change_confirmed"):
-            wizard = self.env["repair.quotation.change"].create(
+            return self.env["repair.quotation.change"]._open_dialog(
                 {
                     "item_ids": [Command.set((to_approve or to_refuse).ids)],
                     "authorization": "approved" if to_approve else "refused",
                     "refuse_item_ids": [Command.set(to_refuse.ids if to_approve else [])],
                 }
             )
-            return {
-                "type": "ir.actions.act_window",
-                "name": self.env._("Change a confirmed order?"),
-                "res_model": "repair.quotation.change",
-                "res_id": wizard.id,
-                "view_mode": "form",
-                "target": "new",
-            }
         to_approve.authorization = "approved"
         to_refuse.authorization = "refused"
         return True

@@ -418,17 +418,9 @@ class RepairWorkItem(models.Model):
         changing = self.filtered(lambda item: item.authorization != authorization)
         on_confirmed = changing.filtered(lambda item: item.order_id.sale_order_id.state == "sale")
         if on_confirmed and not self.env.context.get("repair_quotation_change_confirmed"):
-            wizard = self.env["repair.quotation.change"].create(
+            return self.env["repair.quotation.change"]._open_dialog(
                 {"item_ids": [Command.set(changing.ids)], "authorization": authorization}
             )
-            return {
-                "type": "ir.actions.act_window",
-                "name": self.env._("Change a confirmed order?"),
-                "res_model": "repair.quotation.change",
-                "res_id": wizard.id,
-                "view_mode": "form",
-                "target": "new",
-            }
         changing.write({"authorization": authorization})
         return True
 

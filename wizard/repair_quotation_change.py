@@ -22,6 +22,19 @@ class RepairQuotationChange(models.TransientModel):
     )
     explanation = fields.Text(compute="_compute_explanation")
 
+    @api.model
+    def _open_dialog(self, values):
+        """The dialog for the change `values` describe (items, authorisation, items to refuse as well)."""
+        wizard = self.create(values)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Change a confirmed order?"),
+            "res_model": self._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
     @api.depends("item_ids", "authorization", "refuse_item_ids")
     def _compute_explanation(self):
         Order = self.env["repair.order"]
