@@ -1,6 +1,6 @@
 import logging
 
-from odoo import Command, fields, http
+from odoo import Command, fields, http, models
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
@@ -74,6 +74,11 @@ def shop_page(communication, template, **values):
     page = WorkshopCustomerPage()
     languages = page._set_page_language(communication, None)
     layout = page._page_layout_values(communication, languages, preview=True)
+    # Records read before the language was set (the payment) are read again in it.
+    values = {
+        key: value.with_context(lang=request.env.lang) if isinstance(value, models.BaseModel) else value
+        for key, value in values.items()
+    }
     return page._page_response(template, layout | values)
 
 

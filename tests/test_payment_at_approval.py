@@ -317,3 +317,18 @@ class TestPaymentAtApproval(PaymentCommon):
         self.env.invalidate_all()
         self.assertEqual(self.order.payment_status, "pending")
         self.assertAlmostEqual(self.order.payment_amount_due, DEPOSIT, places=2)
+
+    def test_odoos_status_page_speaks_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.payer.lang = "fr_FR"
+        self.overview.sudo().lang = "fr_FR"  # sent in French
+        self.shop._workshop_demo_enable_payments()  # the demo provider's messages in every language
+        self._approve()
+        values = self._start_payment(self.overview, DEPOSIT)
+        self.make_jsonrpc_request(
+            "/payment/demo/simulate_payment",
+            {"reference": values["reference"], "payment_details": "4242", "simulated_state": "done"},
+        )
+        page = self.url_open("/payment/status").text
+        self.assertIn("Votre paiement a été traité", page)
+        self.assertIn("Montant", page)
